@@ -1,0 +1,227 @@
+package io.github.listenerdedup.core;
+
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Decides what happens to each delivery: claims its event id, runs the handler once, skips duplicates, holds
+ * in-flight duplicates, and releases the claim when the handler fails so that the redelivery can succeed. Broker
+ * adapters call {@link #process} once per delivery and settle it as the returned outcome says.
+ *
+ * <pre>{@code
+ * Deduplicator deduplicator = new Deduplicator(DedupSettings.builder().group("billing").build(), store);
+ * DeliveryOutcome outcome = deduplicator.process(IncomingDelivery.of(header, messageId), () -> handle(message));
+ * }</pre>
+ *
+ * <p>Order matters: the claim is completed before the delivery is acknowledged and released before it is
+ * nacked. A consumer that dies between the handler's effect and the completion leaves an {@code IN_PROGRESS}
+ * claim that expires after its lease, and the redelivery then runs the handler again.
+ */
+public final class Deduplicator {
+
+    /** The MDC key that holds the event id while its handler runs. */
+    public static final String MDC_EVENT_ID = "eventId";
+
+    private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
+
+    private final DedupSettings settings;
+    private final ClaimStore store;
+    private final OutcomeListener outcomeListener;
+    private final EventIdReader idReader;
+    private final StoreHealth storeHealth;
+    private final Pacer pacer;
+    private final LongSupplier nanoTime;
+
+    /**
+     * Creates a deduplicator that reports to no one.
+     *
+     * @param settings the settings
+     * @param store    where claims live
+     */
+    public Deduplicator(DedupSettings settings, ClaimStore store) {
+        this(settings, store, OutcomeListener.NONE);
+    }
+
+    /**
+     * Creates a deduplicator.
+     *
+     * @param settings        the settings
+     * @param store           where claims live
+     * @param outcomeListener hears every outcome
+     */
+    public Deduplicator(DedupSettings settings, ClaimStore store, OutcomeListener outcomeListener) {
+        this(settings, store, outcomeListener, Pacer.SLEEP, System::nanoTime);
+    }
+
+    Deduplicator(DedupSettings settings, ClaimStore store, OutcomeListener outcomeListener, Pacer pacer,
+            LongSupplier nanoTime) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.outcomeListener = Objects.requireNonNull(outcomeListener, "outcomeListener");
+        this.idReader = new EventIdReader(settings.maxIdLength());
+        this.storeHealth = new StoreHealth(settings.group());
+        this.pacer = pacer;
+        this.nanoTime = nanoTime;
+    }
+
+    /** @return the settings */
+    public DedupSettings settings() {
+        return settings;
+    }
+
+    /** @return the store */
+    public ClaimStore store() {
+        return store;
+    }
+
+    /**
+     * Decides one delivery, running the handler when this delivery wins the claim.
+     *
+     * @param delivery   the delivery's id values
+     * @param invocation the handler
+     * @return what happened; its {@link DeliveryOutcome#settlement()} says how to settle the delivery
+     * @throws Throwable what the handler threw, after the claim was released
+     */
+    public DeliveryOutcome process(IncomingDelivery delivery, ListenerInvocation invocation) throws Throwable {
+        EventIdReading reading = readId(delivery);
+        if (!reading.isPresent()) {
+            return processWithoutId(reading, invocation);
+        }
+        String eventId = reading.id();
+        ClaimKey key = settings.keyFor(eventId);
+        OwnerToken token = OwnerToken.random();
+        Hold hold = new Hold(settings.inFlightWait(), pacer, nanoTime);
+        while (true) {
+            ClaimResult result;
+            try {
+                result = store.claim(key, token, null, settings.lease());
+                storeHealth.succeeded();
+            } catch (StoreUnavailableException e) {
+                storeHealth.failed(e);
+                if (settings.storeFailure() == StoreFailurePolicy.FAIL_OPEN) {
+                    log.warn("Running handler for {} without a claim: the store is unreachable (fail-open)", key);
+                    return runWithoutClaim(eventId, invocation);
+                }
+                if (!hold.pauseBeforeNextPoll(null)) {
+                    log.warn("Requeued delivery of {}: the store is unreachable after waiting {}", key,
+                            settings.inFlightWait());
+                    return report(eventId, DeliveryOutcome.STORE_UNAVAILABLE);
+                }
+                continue;
+            }
+            switch (result.status()) {
+                case ACQUIRED:
+                    return runClaimed(key, token, result.attempt(), invocation);
+                case COMPLETED:
+                    log.debug("Skipped duplicate {}: found COMPLETED by {}", key, result.owner());
+                    return report(eventId, DeliveryOutcome.DUPLICATE);
+                default:
+                    if (!hold.pauseBeforeNextPoll(result.timeLeft())) {
+                        log.warn("Requeued delivery of {}: another delivery still holds the claim after waiting {}",
+                                key, settings.inFlightWait());
+                        return report(eventId, DeliveryOutcome.IN_FLIGHT_REQUEUED);
+                    }
+            }
+        }
+    }
+
+    private EventIdReading readId(IncomingDelivery delivery) {
+        if (delivery.resolveFailure() != null) {
+            return EventIdReading.unusable(EventIdReading.Status.UNREADABLE, delivery.resolveFailure());
+        }
+        EventIdReading reading = idReader.read(delivery.eventIdValue());
+        if (reading.isPresent() || settings.missingId() != MissingIdPolicy.MESSAGE_ID) {
+            return reading;
+        }
+        EventIdReading fallback = idReader.read(delivery.messageIdValue());
+        if (fallback.isPresent()) {
+            log.debug("Using the message id {} for group {}: the event id was {}", LogText.escape(fallback.id()),
+                    settings.group(), reading.reason());
+        }
+        return fallback;
+    }
+
+    private DeliveryOutcome processWithoutId(EventIdReading reading, ListenerInvocation invocation)
+            throws Throwable {
+        if (settings.missingId() == MissingIdPolicy.PROCESS) {
+            log.debug("Running handler without deduplication for group {}: the event id in '{}' is {} ({})",
+                    settings.group(), settings.headerName(), reading.status(), reading.reason());
+            return runWithoutClaim(null, invocation);
+        }
+        log.error("Rejected delivery for group {}: the event id in '{}' is {} ({})", settings.group(),
+                settings.headerName(), reading.status(), reading.reason());
+        return report(null, DeliveryOutcome.REJECTED_ID);
+    }
+
+    private DeliveryOutcome runClaimed(ClaimKey key, OwnerToken token, int attempt, ListenerInvocation invocation)
+            throws Throwable {
+        log.debug("Claimed {} (attempt {})", key, attempt);
+        MDC.put(MDC_EVENT_ID, LogText.escape(key.eventId()));
+        try {
+            invocation.proceed();
+        } catch (Throwable failure) {
+            releaseAfterFailure(key, token, failure);
+            report(key.eventId(), DeliveryOutcome.RELEASED);
+            throw failure;
+        } finally {
+            MDC.remove(MDC_EVENT_ID);
+        }
+        return completeAfterSuccess(key, token);
+    }
+
+    private void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
+        try {
+            if (store.release(key, token, settings.retention())) {
+                log.debug("Released {} after the handler failed: {}", key, failure.toString());
+            } else {
+                log.warn("Could not release {} after the handler failed: its lease was lost to another delivery",
+                        key);
+            }
+            storeHealth.succeeded();
+        } catch (StoreUnavailableException e) {
+            storeHealth.failed(e);
+            log.warn("Could not release {} after the handler failed: the store is unreachable; the claim "
+                    + "expires after its lease of {}", key, settings.lease());
+        }
+    }
+
+    private DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
+        try {
+            boolean completed = store.complete(key, token, settings.retention());
+            storeHealth.succeeded();
+            if (completed) {
+                return report(key.eventId(), DeliveryOutcome.PROCESSED);
+            }
+            log.warn("Handled {} but its lease was lost to another delivery before completion: the handler may run "
+                    + "twice; handlers must finish within the lease of {}", key, settings.lease());
+            return report(key.eventId(), DeliveryOutcome.LEASE_LOST);
+        } catch (StoreUnavailableException e) {
+            storeHealth.failed(e);
+            log.warn("Handled {} but could not record its completion: the store is unreachable; acknowledged "
+                    + "anyway, and a redelivery after the lease of {} would run it again", key, settings.lease());
+            return report(key.eventId(), DeliveryOutcome.COMPLETION_LOST);
+        }
+    }
+
+    private DeliveryOutcome runWithoutClaim(String eventId, ListenerInvocation invocation) throws Throwable {
+        try {
+            invocation.proceed();
+        } catch (Throwable failure) {
+            report(eventId, DeliveryOutcome.FAILED_WITHOUT_CLAIM);
+            throw failure;
+        }
+        return report(eventId, DeliveryOutcome.PROCESSED_WITHOUT_CLAIM);
+    }
+
+    private DeliveryOutcome report(String eventId, DeliveryOutcome outcome) {
+        try {
+            outcomeListener.onOutcome(settings.group(), eventId, outcome);
+        } catch (RuntimeException e) {
+            log.warn("Outcome listener failed for group {} and outcome {}", settings.group(), outcome, e);
+        }
+        return outcome;
+    }
+}
