@@ -18,7 +18,8 @@ import java.util.UUID;
  *   <li>a {@link UUID} becomes its canonical text;</li>
  *   <li>anything else is unreadable: no id is ever built from an object's {@code toString()}.</li>
  * </ul>
- * An empty or whitespace-only id is blank; one of more than the maximum number of characters (code points) is too
+ * Text with an unpaired UTF-16 surrogate is unreadable too: it has no UTF-8 form, and a store would merge it
+ * with another id. An empty or whitespace-only id is blank; one of more than the maximum number of characters (code points) is too
  * long. Broker adapters turn their own text types (AMQP long strings) into {@code byte[]} first.
  */
 public final class EventIdReader {
@@ -51,6 +52,10 @@ public final class EventIdReader {
         if (text == null) {
             return EventIdReading.unusable(EventIdReading.Status.UNREADABLE, describeUnreadable(value));
         }
+        if (hasUnpairedSurrogate(text)) {
+            return EventIdReading.unusable(EventIdReading.Status.UNREADABLE,
+                    "text with an unpaired UTF-16 surrogate, which has no UTF-8 form");
+        }
         if (text.isBlank()) {
             return EventIdReading.unusable(EventIdReading.Status.BLANK, "blank value");
         }
@@ -77,6 +82,17 @@ public final class EventIdReader {
             return uuid.toString();
         }
         return null;
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+                return true;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return false;
     }
 
     private static String decodeStrictUtf8(byte[] bytes) {

@@ -33,6 +33,16 @@ class EventIdReaderTest {
     }
 
     @Test
+    void shouldCallTextWithUnpairedSurrogateUnreadable() {
+        EventIdReading reading = reader.read("E\uD800x");
+
+        assertThat(reading.status()).isEqualTo(EventIdReading.Status.UNREADABLE);
+        assertThat(reading.reason()).isEqualTo("text with an unpaired UTF-16 surrogate, which has no UTF-8 form");
+        assertThat(reader.read("E\uDC00").status()).isEqualTo(EventIdReading.Status.UNREADABLE);
+        assertThat(reader.read("E\uD83D\uDE00").isPresent()).isTrue();
+    }
+
+    @Test
     void shouldReadIntegralNumbersAsDecimalText() {
         assertThat(reader.read(12345L).id()).isEqualTo("12345");
         assertThat(reader.read(12345).id()).isEqualTo("12345");
