@@ -10,6 +10,7 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.OutcomeListener;
+import io.github.listenerdedup.store.redis.RedisClaimStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +49,17 @@ public abstract class BrokerDeliveryContract {
         void handle(String eventId, String body) throws Exception;
     }
 
+    private RedisClaimStore redisStore;
+
     /**
-     * The store the contract runs against.
+     * The store the contract runs against: the shared Redis of {@link TestServices}.
      *
      * @return a store; each test uses its own group, so a shared store is fine
      */
-    protected abstract ClaimStore createStore();
+    protected ClaimStore createStore() {
+        redisStore = RedisClaimStore.connect(TestServices.redisUri());
+        return redisStore;
+    }
 
     /**
      * Starts consumers on the broker's test queue, with deduplication installed the way users install it.
@@ -92,7 +98,13 @@ public abstract class BrokerDeliveryContract {
 
     @AfterEach
     void tearDownContract() throws Exception {
-        stopConsumers();
+        try {
+            stopConsumers();
+        } finally {
+            if (redisStore != null) {
+                redisStore.close();
+            }
+        }
     }
 
     /**
@@ -104,6 +116,7 @@ public abstract class BrokerDeliveryContract {
         return DedupSettings.builder()
                 .group(group)
                 .lease(Duration.ofSeconds(10))
+                .retention(Duration.ofMinutes(10))
                 .inFlightWait(Duration.ofSeconds(2));
     }
 
