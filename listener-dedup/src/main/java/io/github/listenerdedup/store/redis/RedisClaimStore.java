@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  * or let the store open and close its own:
  * <pre>{@code
- * try (RedisClaimStore store = RedisClaimStore.connect("redis://localhost:6379?timeout=1s")) {
+ * try (RedisClaimStore store = RedisClaimStore.connect("redis://localhost:6379")) {
  *     Deduplicator deduplicator = new Deduplicator(settings, store);
  * }
  * }</pre>
@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * retentions are kept to the millisecond, rounded up, and must be positive.
  */
 public final class RedisClaimStore implements ClaimStore, AutoCloseable {
+
+    /** The command timeout of a store that opens its own connection from a URI that names none. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
     private final ScriptExecutor scripts;
     private final Runnable closeResources;
@@ -78,12 +81,17 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
     /**
      * Creates a client and a connection for a store that closes both on {@link #close()}.
      *
-     * @param uri where Redis runs; its timeout (default 60 s, set {@code ?timeout=1s}) bounds every call
+     * @param uri where Redis runs; its timeout bounds every call, and when it names none (Lettuce's default of
+     *            60 s) the store uses {@link #DEFAULT_TIMEOUT} instead
      * @return the store
      * @throws StoreUnavailableException when Redis cannot be reached
      */
     public static RedisClaimStore connect(RedisURI uri) {
-        RedisClient client = RedisClient.create(Objects.requireNonNull(uri, "uri"));
+        Objects.requireNonNull(uri, "uri");
+        if (RedisURI.DEFAULT_TIMEOUT_DURATION.equals(uri.getTimeout())) {
+            uri = RedisURI.builder(uri).withTimeout(DEFAULT_TIMEOUT).build();
+        }
+        RedisClient client = RedisClient.create(uri);
         try {
             StatefulRedisConnection<String, String> connection = open(client, uri.toString());
             return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), () -> {
@@ -99,7 +107,8 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
     /**
      * Creates a client and a connection for a store that closes both on {@link #close()}.
      *
-     * @param uri where Redis runs, for example {@code redis://localhost:6379?timeout=1s}
+     * @param uri where Redis runs, for example {@code redis://localhost:6379} or
+     *            {@code redis://localhost:6379?timeout=2s}; without a timeout, {@link #DEFAULT_TIMEOUT}
      * @return the store
      * @throws StoreUnavailableException when Redis cannot be reached
      */
