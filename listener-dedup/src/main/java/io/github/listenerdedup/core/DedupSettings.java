@@ -32,6 +32,12 @@ public final class DedupSettings {
     public static final MissingIdPolicy DEFAULT_MISSING_ID = MissingIdPolicy.REJECT;
     /** Default policy when the store cannot be reached. */
     public static final StoreFailurePolicy DEFAULT_STORE_FAILURE = StoreFailurePolicy.FAIL_CLOSED;
+    /** Whether leases are renewed in the background by default. */
+    public static final boolean DEFAULT_LEASE_RENEWAL = true;
+    /** Default fingerprint mode. */
+    public static final FingerprintMode DEFAULT_FINGERPRINT = FingerprintMode.NONE;
+    /** Default number of failed attempts before an id is dead-lettered: 0, off. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 0;
 
     private final String group;
     private final String keyPrefix;
@@ -42,6 +48,10 @@ public final class DedupSettings {
     private final int maxIdLength;
     private final MissingIdPolicy missingId;
     private final StoreFailurePolicy storeFailure;
+    private final boolean leaseRenewal;
+    private final FingerprintMode fingerprint;
+    private final int maxAttempts;
+    private final StoreRetrySettings storeRetry;
 
     private DedupSettings(Builder builder) {
         this.group = builder.group;
@@ -53,6 +63,10 @@ public final class DedupSettings {
         this.maxIdLength = builder.maxIdLength;
         this.missingId = builder.missingId;
         this.storeFailure = builder.storeFailure;
+        this.leaseRenewal = builder.leaseRenewal;
+        this.fingerprint = builder.fingerprint;
+        this.maxAttempts = builder.maxAttempts;
+        this.storeRetry = builder.storeRetry;
     }
 
     /**
@@ -79,7 +93,11 @@ public final class DedupSettings {
                 .inFlightWait(inFlightWait)
                 .maxIdLength(maxIdLength)
                 .missingId(missingId)
-                .storeFailure(storeFailure);
+                .storeFailure(storeFailure)
+                .leaseRenewal(leaseRenewal)
+                .fingerprint(fingerprint)
+                .maxAttempts(maxAttempts)
+                .storeRetry(storeRetry);
     }
 
     /** @return the consumer group, the second part of every key */
@@ -127,6 +145,26 @@ public final class DedupSettings {
         return storeFailure;
     }
 
+    /** @return whether the lease is renewed in the background while a handler runs */
+    public boolean leaseRenewal() {
+        return leaseRenewal;
+    }
+
+    /** @return whether a fingerprint of each payload is kept with its claim */
+    public FingerprintMode fingerprint() {
+        return fingerprint;
+    }
+
+    /** @return failed attempts after which an id is dead-lettered; 0 when off */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** @return how store calls are retried */
+    public StoreRetrySettings storeRetry() {
+        return storeRetry;
+    }
+
     /**
      * The key of an event id in this group.
      *
@@ -141,7 +179,9 @@ public final class DedupSettings {
     public String toString() {
         return "DedupSettings{group=" + group + ", keyPrefix=" + keyPrefix + ", headerName=" + headerName
                 + ", lease=" + lease + ", retention=" + retention + ", inFlightWait=" + inFlightWait
-                + ", maxIdLength=" + maxIdLength + ", missingId=" + missingId + ", storeFailure=" + storeFailure + "}";
+                + ", maxIdLength=" + maxIdLength + ", missingId=" + missingId + ", storeFailure=" + storeFailure
+                + ", leaseRenewal=" + leaseRenewal + ", fingerprint=" + fingerprint + ", maxAttempts=" + maxAttempts
+                + ", storeRetry=" + storeRetry + "}";
     }
 
     /**
@@ -159,6 +199,10 @@ public final class DedupSettings {
         private int maxIdLength = DEFAULT_MAX_ID_LENGTH;
         private MissingIdPolicy missingId = DEFAULT_MISSING_ID;
         private StoreFailurePolicy storeFailure = DEFAULT_STORE_FAILURE;
+        private boolean leaseRenewal = DEFAULT_LEASE_RENEWAL;
+        private FingerprintMode fingerprint = DEFAULT_FINGERPRINT;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private StoreRetrySettings storeRetry = StoreRetrySettings.DEFAULTS;
 
         private Builder() {
         }
@@ -270,6 +314,59 @@ public final class DedupSettings {
          */
         public Builder storeFailure(StoreFailurePolicy storeFailure) {
             this.storeFailure = Objects.requireNonNull(storeFailure, "storeFailure must not be null");
+            return this;
+        }
+
+        /**
+         * Whether the lease is renewed in the background while a handler runs past a third of it, so a slow handler
+         * keeps its claim. Default {@code true}.
+         *
+         * @param leaseRenewal whether to renew
+         * @return this builder
+         */
+        public Builder leaseRenewal(boolean leaseRenewal) {
+            this.leaseRenewal = leaseRenewal;
+            return this;
+        }
+
+        /**
+         * Whether a fingerprint of each payload is kept with its claim, to catch an id reused for other content.
+         * Default {@link FingerprintMode#NONE}.
+         *
+         * @param fingerprint the mode
+         * @return this builder
+         */
+        public Builder fingerprint(FingerprintMode fingerprint) {
+            this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint must not be null");
+            return this;
+        }
+
+        /**
+         * After how many failed attempts an id is dead-lettered instead of nacked, its claim discarded so a replay
+         * from the dead-letter queue starts afresh; counted in the store, so it works on queues without a delivery
+         * limit. Default 0, off.
+         *
+         * @param maxAttempts the number of failed attempts, 0 to 1000
+         * @return this builder
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 0 || maxAttempts > 1000) {
+                throw new IllegalArgumentException(
+                        "maxAttempts must be between 0 (off) and 1000, but was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * How store calls that cannot reach the store are retried. Default {@link StoreRetrySettings#DEFAULTS}:
+         * three calls, 50 ms and 100 ms apart.
+         *
+         * @param storeRetry the retry settings
+         * @return this builder
+         */
+        public Builder storeRetry(StoreRetrySettings storeRetry) {
+            this.storeRetry = Objects.requireNonNull(storeRetry, "storeRetry must not be null");
             return this;
         }
 

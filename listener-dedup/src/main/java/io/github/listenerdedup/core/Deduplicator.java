@@ -1,6 +1,7 @@
 package io.github.listenerdedup.core;
 
 import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.slf4j.MDC;
  * nacked. A consumer that dies between the handler's effect and the completion leaves an {@code IN_PROGRESS}
  * claim that expires after its lease, and the redelivery then runs the handler again.
  */
-public final class Deduplicator {
+public final class Deduplicator implements AutoCloseable {
 
     /** The MDC key that holds the event id while its handler runs. */
     public static final String MDC_EVENT_ID = "eventId";
@@ -28,7 +29,9 @@ public final class Deduplicator {
     private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
 
     private final DedupSettings settings;
+    private final ClaimStore givenStore;
     private final ClaimStore store;
+    private final ScheduledThreadPoolExecutor renewals;
     private final OutcomeListener outcomeListener;
     private final EventIdReader idReader;
     private final StoreHealth storeHealth;
@@ -59,7 +62,11 @@ public final class Deduplicator {
     Deduplicator(DedupSettings settings, ClaimStore store, OutcomeListener outcomeListener, Pacer pacer,
             LongSupplier nanoTime) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.store = Objects.requireNonNull(store, "store");
+        this.givenStore = Objects.requireNonNull(store, "store");
+        this.store = settings.storeRetry().maxAttempts() > 1 && !(store instanceof RetryingClaimStore)
+                ? new RetryingClaimStore(store, settings.storeRetry())
+                : store;
+        this.renewals = settings.leaseRenewal() ? renewalScheduler(settings.group()) : null;
         this.outcomeListener = Objects.requireNonNull(outcomeListener, "outcomeListener");
         this.idReader = new EventIdReader(settings.maxIdLength());
         this.storeHealth = new StoreHealth(settings.group());
@@ -72,9 +79,19 @@ public final class Deduplicator {
         return settings;
     }
 
-    /** @return the store */
+    /** @return the store as given, without the retries this deduplicator adds */
     public ClaimStore store() {
-        return store;
+        return givenStore;
+    }
+
+    /**
+     * Stops the background lease renewal. Call it when the listener stops for good; the store stays open.
+     */
+    @Override
+    public void close() {
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
     }
 
     /**
@@ -93,11 +110,12 @@ public final class Deduplicator {
         String eventId = reading.id();
         ClaimKey key = settings.keyFor(eventId);
         OwnerToken token = OwnerToken.random();
+        String fingerprint = Fingerprints.of(settings.fingerprint(), delivery.body());
         Hold hold = new Hold(settings.inFlightWait(), pacer, nanoTime);
         while (true) {
             ClaimResult result;
             try {
-                result = store.claim(key, token, null, settings.lease());
+                result = store.claim(key, token, fingerprint, settings.lease());
                 storeHealth.succeeded();
             } catch (StoreUnavailableException e) {
                 storeHealth.failed(e);
@@ -116,8 +134,7 @@ public final class Deduplicator {
                 case ACQUIRED:
                     return runClaimed(key, token, result.attempt(), invocation);
                 case COMPLETED:
-                    log.debug("Skipped duplicate {}: found COMPLETED by {}", key, result.owner());
-                    return report(eventId, DeliveryOutcome.DUPLICATE);
+                    return duplicateOrConflict(key, fingerprint, result);
                 default:
                     if (!hold.pauseBeforeNextPoll(result.timeLeft())) {
                         log.warn("Requeued delivery of {}: another delivery still holds the claim after waiting {}",
@@ -126,6 +143,17 @@ public final class Deduplicator {
                     }
             }
         }
+    }
+
+    private DeliveryOutcome duplicateOrConflict(ClaimKey key, String fingerprint, ClaimResult result) {
+        String stored = result.fingerprint();
+        if (fingerprint != null && stored != null && !fingerprint.equals(stored)) {
+            log.error("Rejected delivery of {}: the id was completed with other content (fingerprint {}, this "
+                    + "delivery {}); the producer reused an id", key, stored, fingerprint);
+            return report(key.eventId(), DeliveryOutcome.CONFLICT);
+        }
+        log.debug("Skipped duplicate {}: found COMPLETED by {}", key, result.owner());
+        return report(key.eventId(), DeliveryOutcome.DUPLICATE);
     }
 
     private EventIdReading readId(IncomingDelivery delivery) {
@@ -160,9 +188,13 @@ public final class Deduplicator {
             throws Throwable {
         log.debug("Claimed {} (attempt {})", key, attempt);
         MDC.put(MDC_EVENT_ID, LogText.escape(key.eventId()));
-        try {
+        try (LeaseRenewal ignored = renewals == null ? null
+                : new LeaseRenewal(renewals, store, key, token, settings.lease())) {
             invocation.proceed();
         } catch (Throwable failure) {
+            if (settings.maxAttempts() > 0 && attempt >= settings.maxAttempts()) {
+                return discardAfterLastAttempt(key, token, attempt, failure);
+            }
             releaseAfterFailure(key, token, failure);
             report(key.eventId(), DeliveryOutcome.RELEASED);
             throw failure;
@@ -170,6 +202,30 @@ public final class Deduplicator {
             MDC.remove(MDC_EVENT_ID);
         }
         return completeAfterSuccess(key, token);
+    }
+
+    private DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt,
+            Throwable failure) {
+        log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
+                + "starts afresh", key, attempt, settings.maxAttempts(), failure);
+        try {
+            store.discard(key, token);
+            storeHealth.succeeded();
+        } catch (StoreUnavailableException e) {
+            storeHealth.failed(e);
+            log.warn("Could not discard the claim of {}: the store is unreachable; it expires after its lease", key);
+        }
+        return report(key.eventId(), DeliveryOutcome.MAX_ATTEMPTS);
+    }
+
+    private static ScheduledThreadPoolExecutor renewalScheduler(String group) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "dedup-lease-renewal-" + group);
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     private void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {

@@ -36,7 +36,15 @@ public enum DeliveryOutcome {
     LEASE_LOST("lease-lost", Settlement.ACK),
 
     /** The id was missing, blank, too long or unreadable: rejected to the dead-letter path. */
-    REJECTED_ID("rejected-id", Settlement.REJECT);
+    REJECTED_ID("rejected-id", Settlement.REJECT),
+
+    /** The id was completed with another payload fingerprint (same id, other content: a producer bug): the handler
+     * was skipped and the delivery rejected to the dead-letter path. */
+    CONFLICT("conflict", Settlement.REJECT),
+
+    /** The handler failed on the attempt that reached the maximum: the claim was discarded and the delivery
+     * rejected to the dead-letter path instead of nacked. */
+    MAX_ATTEMPTS("max-attempts", Settlement.REJECT);
 
     private final String tag;
     private final Settlement settlement;

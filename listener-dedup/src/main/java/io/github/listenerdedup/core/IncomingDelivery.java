@@ -6,8 +6,30 @@ package io.github.listenerdedup.core;
  * @param eventIdValue   the raw value of the id header or resolver, or {@code null} when absent
  * @param messageIdValue the broker's message id, used only by {@link MissingIdPolicy#MESSAGE_ID}; may be null
  * @param resolveFailure why the id could not be read at all (a resolver threw), or {@code null}
+ * @param body           the payload, for fingerprints; {@code null} when not read
  */
-public record IncomingDelivery(Object eventIdValue, Object messageIdValue, String resolveFailure) {
+public record IncomingDelivery(Object eventIdValue, Object messageIdValue, String resolveFailure, byte[] body) {
+
+    /**
+     * A delivery without a body.
+     *
+     * @param eventIdValue   the raw id value, or {@code null} when absent
+     * @param messageIdValue the broker's message id, or {@code null}
+     * @param resolveFailure why the id could not be read, or {@code null}
+     */
+    public IncomingDelivery(Object eventIdValue, Object messageIdValue, String resolveFailure) {
+        this(eventIdValue, messageIdValue, resolveFailure, null);
+    }
+
+    /**
+     * The same delivery with its payload, for fingerprints.
+     *
+     * @param payload the body's bytes
+     * @return the delivery
+     */
+    public IncomingDelivery withBody(byte[] payload) {
+        return new IncomingDelivery(eventIdValue, messageIdValue, resolveFailure, payload);
+    }
 
     /**
      * A delivery whose id value was read.

@@ -21,6 +21,22 @@ class DedupSettingsTest {
         assertThat(settings.maxIdLength()).isEqualTo(256);
         assertThat(settings.missingId()).isEqualTo(MissingIdPolicy.REJECT);
         assertThat(settings.storeFailure()).isEqualTo(StoreFailurePolicy.FAIL_CLOSED);
+        assertThat(settings.leaseRenewal()).isTrue();
+        assertThat(settings.fingerprint()).isEqualTo(FingerprintMode.NONE);
+        assertThat(settings.maxAttempts()).isZero();
+        assertThat(settings.storeRetry()).isEqualTo(new StoreRetrySettings(3, Duration.ofMillis(50), 2.0));
+    }
+
+    @Test
+    void shouldRefuseBadRetryAndAttemptSettingsNamingTheField() {
+        assertThatThrownBy(() -> DedupSettings.builder().maxAttempts(-1))
+                .hasMessage("maxAttempts must be between 0 (off) and 1000, but was -1");
+        assertThatThrownBy(() -> new StoreRetrySettings(0, Duration.ofMillis(50), 2.0))
+                .hasMessage("storeRetry.maxAttempts must be between 1 and 100, but was 0");
+        assertThatThrownBy(() -> new StoreRetrySettings(3, Duration.ZERO, 2.0))
+                .hasMessage("storeRetry.initialBackoff must be at least PT0.001S, but was PT0S");
+        assertThatThrownBy(() -> new StoreRetrySettings(3, Duration.ofMillis(50), 0.5))
+                .hasMessage("storeRetry.multiplier must be between 1.0 and 10.0, but was 0.5");
     }
 
     @Test
@@ -87,6 +103,8 @@ class DedupSettingsTest {
                 .group("g").keyPrefix("p").headerName("h").lease(Duration.ofSeconds(3))
                 .retention(Duration.ofSeconds(9)).inFlightWait(Duration.ZERO).maxIdLength(5)
                 .missingId(MissingIdPolicy.PROCESS).storeFailure(StoreFailurePolicy.FAIL_OPEN)
+                .leaseRenewal(false).fingerprint(FingerprintMode.SHA_256).maxAttempts(4)
+                .storeRetry(StoreRetrySettings.NONE)
                 .build();
 
         assertThat(settings.toBuilder().build()).usingRecursiveComparison().isEqualTo(settings);

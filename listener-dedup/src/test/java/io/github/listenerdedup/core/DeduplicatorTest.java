@@ -28,7 +28,12 @@ class DeduplicatorTest {
 
     @BeforeEach
     void setUp() {
-        settings = DedupSettings.builder().group("billing").inFlightWait(WAIT).build();
+        settings = DedupSettings.builder()
+                .group("billing")
+                .inFlightWait(WAIT)
+                .storeRetry(StoreRetrySettings.NONE)
+                .leaseRenewal(false)
+                .build();
     }
 
     @AfterEach
@@ -353,6 +358,66 @@ class DeduplicatorTest {
         assertThat(runs).hasValue(2);
         assertThat(memory.inspect(new ClaimKey("dedup", "billing", "E10")).state()).isEqualTo(ClaimState.COMPLETED);
         assertThat(memory.inspect(new ClaimKey("dedup", "email", "E10")).state()).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldRetryStoreCallWithSameTokenWhenStoreFailsBriefly() throws Throwable {
+        store.failingClaims.set(2);
+        settings = settings.toBuilder()
+                .storeRetry(new StoreRetrySettings(3, Duration.ofMillis(1), 1.0))
+                .build();
+
+        DeliveryOutcome outcome = deduplicator().process(delivery("E1"), this::countRun);
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.PROCESSED);
+        assertThat(time.pauses()).as("retried inside the call, not held").isZero();
+        assertThat(memory.inspect(key("E1")).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectAsConflictWhenCompletedIdArrivesWithOtherContent() throws Throwable {
+        settings = settings.toBuilder().fingerprint(FingerprintMode.SHA_256).build();
+        Deduplicator deduplicator = deduplicator();
+        deduplicator.process(delivery("E1").withBody(new byte[] {1, 2, 3}), this::countRun);
+
+        DeliveryOutcome other = deduplicator.process(delivery("E1").withBody(new byte[] {9}), this::countRun);
+        DeliveryOutcome same = deduplicator.process(delivery("E1").withBody(new byte[] {1, 2, 3}), this::countRun);
+
+        assertThat(other).isEqualTo(DeliveryOutcome.CONFLICT);
+        assertThat(other.settlement()).isEqualTo(Settlement.REJECT);
+        assertThat(same).isEqualTo(DeliveryOutcome.DUPLICATE);
+        assertThat(runs).hasValue(1);
+        assertThat(memory.inspect(key("E1")).fingerprint()).hasSize(43);
+    }
+
+    @Test
+    void shouldTreatAsDuplicateWhenCompletedWithoutFingerprint() throws Throwable {
+        deduplicator().process(delivery("E1").withBody(new byte[] {1}), this::countRun);
+        settings = settings.toBuilder().fingerprint(FingerprintMode.SHA_256).build();
+
+        DeliveryOutcome outcome = deduplicator().process(delivery("E1").withBody(new byte[] {2}), this::countRun);
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.DUPLICATE);
+    }
+
+    @Test
+    void shouldDiscardClaimAndRejectWhenLastAllowedAttemptFails() throws Throwable {
+        settings = settings.toBuilder().maxAttempts(2).build();
+        Deduplicator deduplicator = deduplicator();
+        ListenerInvocation failing = () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("poison");
+        };
+
+        assertThatThrownBy(() -> deduplicator.process(delivery("E1"), failing))
+                .isInstanceOf(IllegalStateException.class);
+        DeliveryOutcome last = deduplicator.process(delivery("E1"), failing);
+
+        assertThat(last).isEqualTo(DeliveryOutcome.MAX_ATTEMPTS);
+        assertThat(last.settlement()).isEqualTo(Settlement.REJECT);
+        assertThat(runs).hasValue(2);
+        assertThat(memory.inspect(key("E1")).state()).as("a replay starts afresh").isEqualTo(ClaimState.ABSENT);
+        assertThat(reported).containsExactly(DeliveryOutcome.RELEASED, DeliveryOutcome.MAX_ATTEMPTS);
     }
 
     private Deduplicator deduplicator() {

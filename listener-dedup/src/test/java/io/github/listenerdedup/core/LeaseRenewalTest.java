@@ -1,0 +1,107 @@
+package io.github.listenerdedup.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.listenerdedup.store.memory.InMemoryClaimStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LeaseRenewalTest {
+
+    private final CountingRenewals store = new CountingRenewals(new InMemoryClaimStore());
+    private final DedupSettings settings = DedupSettings.builder()
+            .group("billing")
+            .lease(Duration.ofSeconds(1))
+            .storeRetry(StoreRetrySettings.NONE)
+            .build();
+    private final Deduplicator deduplicator = new Deduplicator(settings, store);
+
+    @AfterEach
+    void stopRenewals() {
+        deduplicator.close();
+    }
+
+    @Test
+    void shouldRenewLeaseWhileHandlerOutlivesIt() throws Throwable {
+        DeliveryOutcome outcome = deduplicator.process(IncomingDelivery.of("E2", null), () ->
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.renewals.get() >= 4));
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.PROCESSED);
+        assertThat(store.lostRenewals).hasValue(0);
+        assertThat(store.inspect(settings.keyFor("E2")).state()).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldReportLeaseLostAndSparePresentOwnerWhenClaimPassedToAnotherDelivery() throws Throwable {
+        ClaimKey key = settings.keyFor("E2");
+        OwnerToken newOwner = OwnerToken.random();
+
+        DeliveryOutcome outcome = deduplicator.process(IncomingDelivery.of("E2", null), () -> {
+            store.forget(key);
+            store.claim(key, newOwner, null, Duration.ofMinutes(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.lostRenewals.get() >= 1);
+        });
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.LEASE_LOST);
+        assertThat(store.inspect(key).owner()).isEqualTo(newOwner.value());
+        assertThat(store.inspect(key).state()).isEqualTo(ClaimState.IN_PROGRESS);
+    }
+
+    @Test
+    void shouldNotCallStoreToRenewWhenHandlerIsShort() throws Throwable {
+        deduplicator.process(IncomingDelivery.of("E3", null), () -> { });
+
+        assertThat(store.renewals).hasValue(0);
+    }
+
+    private static final class CountingRenewals implements ClaimStore {
+
+        private final ClaimStore delegate;
+        final AtomicInteger renewals = new AtomicInteger();
+        final AtomicInteger lostRenewals = new AtomicInteger();
+
+        CountingRenewals(ClaimStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
+            return delegate.claim(key, token, fingerprint, lease);
+        }
+
+        @Override
+        public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
+            boolean owned = delegate.renew(key, token, lease);
+            (owned ? renewals : lostRenewals).incrementAndGet();
+            return owned;
+        }
+
+        @Override
+        public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
+            return delegate.complete(key, token, retention);
+        }
+
+        @Override
+        public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
+            return delegate.release(key, token, retention);
+        }
+
+        @Override
+        public boolean discard(ClaimKey key, OwnerToken token) {
+            return delegate.discard(key, token);
+        }
+
+        @Override
+        public ClaimSnapshot inspect(ClaimKey key) {
+            return delegate.inspect(key);
+        }
+
+        @Override
+        public boolean forget(ClaimKey key) {
+            return delegate.forget(key);
+        }
+    }
+}
