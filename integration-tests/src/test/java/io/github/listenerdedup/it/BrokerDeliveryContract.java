@@ -10,7 +10,6 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.OutcomeListener;
-import io.github.listenerdedup.store.redis.RedisClaimStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +48,13 @@ public abstract class BrokerDeliveryContract {
         void handle(String eventId, String body) throws Exception;
     }
 
-    private RedisClaimStore redisStore;
-
     /**
      * The store the contract runs against: the shared Redis of {@link TestServices}.
      *
      * @return a store; each test uses its own group, so a shared store is fine
      */
     protected ClaimStore createStore() {
-        redisStore = RedisClaimStore.connect(TestServices.redisUri());
-        return redisStore;
+        return TestServices.sharedRedisStore();
     }
 
     /**
@@ -98,13 +94,7 @@ public abstract class BrokerDeliveryContract {
 
     @AfterEach
     void tearDownContract() throws Exception {
-        try {
-            stopConsumers();
-        } finally {
-            if (redisStore != null) {
-                redisStore.close();
-            }
-        }
+        stopConsumers();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.listenerdedup.it;
 
+import io.github.listenerdedup.store.redis.RedisClaimStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,7 +27,23 @@ public final class TestServices {
     private static final String HOW_TO_START = "start the services with 'docker compose -f docker/compose.yaml up -d' "
             + "or install them locally (see README.md, Prerequisites)";
 
+    private static RedisClaimStore sharedStore;
+
     private TestServices() {
+    }
+
+    /**
+     * One Redis claim store on the shared test server for the whole test run, closed when the JVM exits. Tests
+     * keep apart by using groups of their own.
+     *
+     * @return the store
+     */
+    public static synchronized RedisClaimStore sharedRedisStore() {
+        if (sharedStore == null) {
+            sharedStore = RedisClaimStore.connect(redisUri());
+            Runtime.getRuntime().addShutdownHook(new Thread(sharedStore::close, "close-shared-redis-store"));
+        }
+        return sharedStore;
     }
 
     /** @return the Redis URI of the shared test server */

@@ -1,16 +1,14 @@
 package io.github.listenerdedup.jms;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import org.apache.activemq.command.ActiveMQTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.config.SimpleJmsListenerEndpoint;
@@ -126,7 +124,7 @@ class JmsDeduplicationTest {
     void shouldWarnWithoutRefusingWhenPropertyNameIsNotJavaIdentifier() {
         DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
 
-        String log = capturingStandardError(() -> JmsDeduplication.applyTo(container, deduplicator("event-id")));
+        String log = CapturedLogs.during(JmsDeduplication.class, () -> JmsDeduplication.applyTo(container, deduplicator("event-id")));
 
         assertThat(container.getMessageListener()).isInstanceOf(DeduplicatingMessageListener.class);
         assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - Event id property 'event-id' "
@@ -136,7 +134,7 @@ class JmsDeduplicationTest {
 
     @Test
     void shouldNotWarnWhenPropertyNameIsJavaIdentifier() {
-        String log = capturingStandardError(() -> JmsDeduplication.applyTo(container(true, Session.AUTO_ACKNOWLEDGE),
+        String log = CapturedLogs.during(JmsDeduplication.class, () -> JmsDeduplication.applyTo(container(true, Session.AUTO_ACKNOWLEDGE),
                 deduplicator("event_Id$2")));
 
         assertThat(log).doesNotContain("WARN").contains("Deduplicating the listener on queue 'orders' for group "
@@ -214,17 +212,5 @@ class JmsDeduplicationTest {
     private static Deduplicator deduplicator(String headerName) {
         DedupSettings settings = DedupSettings.builder().group("billing").headerName(headerName).build();
         return new Deduplicator(settings, new InMemoryClaimStore());
-    }
-
-    private static String capturingStandardError(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.listenerdedup.it.jms;
 
+import io.github.listenerdedup.it.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageListener;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class JmsConsumerGroupsIT {
 
     private static EmbeddedActiveMq activeMq;
 
-    private final ClaimStore store = new InMemoryClaimStore();
+    private final ClaimStore store = TestServices.sharedRedisStore();
     private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String suffix = UUID.randomUUID().toString();
 

@@ -1,10 +1,8 @@
 package io.github.listenerdedup.it.jms;
 
-import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.BrokerDeliveryContract;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
@@ -37,11 +35,6 @@ class JmsDeliveryContractIT extends BrokerDeliveryContract {
     @BeforeEach
     void nameQueue() {
         queue = EmbeddedActiveMq.uniqueQueue("contract");
-    }
-
-    @Override
-    protected ClaimStore createStore() {
-        return new InMemoryClaimStore();
     }
 
     @Override

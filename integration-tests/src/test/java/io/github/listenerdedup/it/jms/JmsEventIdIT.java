@@ -10,9 +10,9 @@ import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.MissingIdPolicy;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.it.RecordingClaimStore;
+import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
@@ -43,7 +43,7 @@ class JmsEventIdIT {
 
     private static EmbeddedActiveMq activeMq;
 
-    private final RecordingClaimStore store = new RecordingClaimStore(new InMemoryClaimStore());
+    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
     private final HandlerRuns runs = new HandlerRuns();
     private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String queue = EmbeddedActiveMq.uniqueQueue("ids");

@@ -10,8 +10,8 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.it.RecordingClaimStore;
+import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
@@ -42,7 +42,7 @@ class JmsFailureIT {
 
     private static EmbeddedActiveMq activeMq;
 
-    private final RecordingClaimStore store = new RecordingClaimStore(new InMemoryClaimStore());
+    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
     private final HandlerRuns runs = new HandlerRuns();
     private final String queue = EmbeddedActiveMq.uniqueQueue("failures");
     private final String group = "failures-" + UUID.randomUUID();

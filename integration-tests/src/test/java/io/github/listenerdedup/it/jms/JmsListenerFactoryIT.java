@@ -9,9 +9,9 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.it.RecordingClaimStore;
+import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingJmsListenerContainerFactory;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class JmsListenerFactoryIT {
 
     private static EmbeddedActiveMq activeMq;
 
-    private final RecordingClaimStore store = new RecordingClaimStore(new InMemoryClaimStore());
+    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
     private final String queue = EmbeddedActiveMq.uniqueQueue("annotated");
     private AnnotationConfigApplicationContext context;
 
