@@ -97,12 +97,14 @@ class RabbitFailureOutsideHandlerIT extends RabbitCaseSupport {
         HandlerError handlerError = new HandlerError();
         List<Error> errorsSeen = new CopyOnWriteArrayList<>();
         List<ClaimState> statesWhenThrown = new CopyOnWriteArrayList<>();
+        List<Integer> runsWhenThrown = new CopyOnWriteArrayList<>();
         CountDownLatch errorSeen = new CountDownLatch(1);
         DirectMessageListenerContainer container = broker.directContainer(queue, 1);
         container.setMonitorInterval(100);
         container.setFailedDeclarationRetryInterval(100);
         container.setJavaLangErrorHandler(error -> {
             statesWhenThrown.add(stateOf(EVENT));
+            runsWhenThrown.add(runs.startsOf(EVENT));
             errorsSeen.add(error);
             errorSeen.countDown();
         });
@@ -122,6 +124,7 @@ class RabbitFailureOutsideHandlerIT extends RabbitCaseSupport {
         assertThat(errorSeen.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(errorsSeen).containsExactly(handlerError);
         assertThat(statesWhenThrown).containsExactly(ClaimState.RELEASED);
+        assertThat(runsWhenThrown).containsExactly(1);
         await().atMost(SETTLE_TIMEOUT).until(() -> runs.successesOf(EVENT) == 1);
         await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
         assertThat(runs.startsOf(EVENT)).isEqualTo(2);

@@ -55,10 +55,6 @@ final class RabbitTestBroker implements AutoCloseable {
         this.template = new RabbitTemplate(connectionFactory);
     }
 
-    /** A queue and the queue it dead-letters to, through a fanout exchange. */
-    record TestQueue(String name, String deadLetterQueue) {
-    }
-
     CachingConnectionFactory connectionFactory() {
         return connectionFactory;
     }
@@ -175,7 +171,14 @@ final class RabbitTestBroker implements AutoCloseable {
         return readyCount(queue.deadLetterQueue());
     }
 
-    /** @return whether no delivery is unsettled on this connection and the queues hold no ready message */
+    /**
+     * Whether the queues hold no message, ready or unacknowledged. The broker's passive declare counts only ready
+     * messages, so unacknowledged ones are counted on this connection; they are counted again after the ready check
+     * because a message delivered in between leaves the ready count for the unacknowledged one.
+     *
+     * @param queues the queues
+     * @return {@code true} when nothing is ready and nothing is unsettled
+     */
     boolean isDrained(TestQueue... queues) {
         if (unacknowledged.count() > 0) {
             return false;
@@ -186,10 +189,6 @@ final class RabbitTestBroker implements AutoCloseable {
             }
         }
         return unacknowledged.count() == 0;
-    }
-
-    private static void keepRunning(Error error) {
-        log.error("A listener threw {}; the test JVM keeps running", error.toString());
     }
 
     @Override
@@ -205,5 +204,13 @@ final class RabbitTestBroker implements AutoCloseable {
             return null;
         });
         connectionFactory.destroy();
+    }
+
+    private static void keepRunning(Error error) {
+        log.error("A listener threw {}; the test JVM keeps running", error.toString());
+    }
+
+    /** A queue and the queue it dead-letters to, through a fanout exchange. */
+    record TestQueue(String name, String deadLetterQueue) {
     }
 }
