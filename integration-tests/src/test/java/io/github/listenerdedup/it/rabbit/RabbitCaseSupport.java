@@ -7,7 +7,7 @@ import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
+import io.github.listenerdedup.it.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -49,7 +49,7 @@ abstract class RabbitCaseSupport {
 
     /** @return the store the cases run against; each test uses its own group */
     protected ClaimStore createStore() {
-        return new InMemoryClaimStore();
+        return TestServices.sharedRedisStore();
     }
 
     /** @return settings for the test's group: short lease, short in-flight wait */

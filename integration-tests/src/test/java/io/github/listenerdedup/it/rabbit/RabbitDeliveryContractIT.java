@@ -1,11 +1,9 @@
 package io.github.listenerdedup.it.rabbit;
 
-import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.BrokerDeliveryContract;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
-import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +18,6 @@ class RabbitDeliveryContractIT extends BrokerDeliveryContract {
 
     private RabbitTestBroker broker;
     private TestQueue queue;
-
-    @Override
-    protected ClaimStore createStore() {
-        return new InMemoryClaimStore();
-    }
 
     /**
      * The container the contract runs on.
