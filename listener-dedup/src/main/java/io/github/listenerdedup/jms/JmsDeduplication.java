@@ -1,0 +1,146 @@
+package io.github.listenerdedup.jms;
+
+import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.core.EventIdResolver;
+import jakarta.jms.Message;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.listener.DefaultMessageListenerContainer;
+
+/**
+ * Installs deduplication on a Spring {@link DefaultMessageListenerContainer}: checks the container's settings and
+ * wraps its current listener in a {@link DeduplicatingMessageListener}. Immutable; each setter returns a copy.
+ *
+ * <pre>{@code
+ * container.setSessionTransacted(true);
+ * container.setMessageListener(listener);
+ * JmsDeduplication.applyTo(container, deduplicator);
+ *
+ * // or, with another dead-letter queue:
+ * JmsDeduplication.of(deduplicator).deadLetterQueue("DLQ.orders").applyTo(container);
+ * }</pre>
+ *
+ * <p>Only transacted sessions are supported. With {@code AUTO_ACKNOWLEDGE} or {@code DUPS_OK_ACKNOWLEDGE} this
+ * container acknowledges each message before the listener runs, so a released claim could never be retried;
+ * {@code CLIENT_ACKNOWLEDGE} and ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} cannot commit a dead-letter copy together
+ * with the acknowledgement. A container with an external transaction manager needs {@code sessionTransacted=true}
+ * as well. Call it before the container starts, once.
+ */
+public final class JmsDeduplication {
+
+    private static final Logger log = LoggerFactory.getLogger(JmsDeduplication.class);
+
+    private final Deduplicator deduplicator;
+    private final EventIdResolver<Message> idResolver;
+    private final String deadLetterQueue;
+
+    private JmsDeduplication(Deduplicator deduplicator, EventIdResolver<Message> idResolver,
+            String deadLetterQueue) {
+        this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
+        this.idResolver = idResolver;
+        this.deadLetterQueue = DeadLetterPublisher.requireQueueName(deadLetterQueue);
+    }
+
+    /**
+     * Starts an installation that reads the id from the deduplicator's header name and copies rejected deliveries
+     * to {@value DeduplicatingMessageListener#DEFAULT_DEAD_LETTER_QUEUE}.
+     *
+     * @param deduplicator decides each delivery
+     * @return the installation
+     */
+    public static JmsDeduplication of(Deduplicator deduplicator) {
+        return new JmsDeduplication(deduplicator, null, DeduplicatingMessageListener.DEFAULT_DEAD_LETTER_QUEUE);
+    }
+
+    /**
+     * Checks the container and wraps its listener, with the id read from the deduplicator's header name and
+     * rejected deliveries copied to {@value DeduplicatingMessageListener#DEFAULT_DEAD_LETTER_QUEUE}.
+     *
+     * @param container    the container, not yet started, its listener set
+     * @param deduplicator decides each delivery
+     * @return the listener now installed
+     * @throws IllegalStateException when the container's settings are not supported, it has no listener, or its
+     *                               listener is already deduplicated
+     */
+    public static DeduplicatingMessageListener applyTo(DefaultMessageListenerContainer container,
+            Deduplicator deduplicator) {
+        return of(deduplicator).applyTo(container);
+    }
+
+    /**
+     * Reads the id with a resolver instead of the header name. Default: the JMS property named by the
+     * deduplicator's header name.
+     *
+     * @param resolver reads the raw id value of a message
+     * @return a copy with the resolver
+     */
+    public JmsDeduplication idResolver(EventIdResolver<Message> resolver) {
+        return new JmsDeduplication(deduplicator, Objects.requireNonNull(resolver, "idResolver"), deadLetterQueue);
+    }
+
+    /**
+     * Copies rejected deliveries to another queue. Default
+     * {@value DeduplicatingMessageListener#DEFAULT_DEAD_LETTER_QUEUE}.
+     *
+     * @param queueName the queue's name
+     * @return a copy with the queue
+     * @throws IllegalArgumentException when the name is blank
+     */
+    public JmsDeduplication deadLetterQueue(String queueName) {
+        return new JmsDeduplication(deduplicator, idResolver, queueName);
+    }
+
+    /**
+     * Decorates a listener, without any container check: for a container that this class cannot see.
+     *
+     * @param listener a {@code MessageListener} or {@code SessionAwareMessageListener}
+     * @return the decorator
+     */
+    public DeduplicatingMessageListener decorate(Object listener) {
+        DeduplicatingMessageListener decorator = idResolver == null
+                ? new DeduplicatingMessageListener(listener, deduplicator)
+                : new DeduplicatingMessageListener(listener, deduplicator, idResolver);
+        return decorator.withDeadLetterQueue(deadLetterQueue);
+    }
+
+    /**
+     * Checks the container and wraps its current listener.
+     *
+     * @param container the container, not yet started, its listener set
+     * @return the listener now installed
+     * @throws IllegalStateException when the container's settings are not supported, it has no listener, or its
+     *                               listener is already deduplicated
+     */
+    public DeduplicatingMessageListener applyTo(DefaultMessageListenerContainer container) {
+        Objects.requireNonNull(container, "container");
+        String where = JmsText.describe(container);
+        ContainerCheck.requireSupportedSession(container);
+        Object listener = requireUndecoratedListener(container.getMessageListener(), where);
+        DeduplicatingMessageListener decorator = decorate(listener);
+        String group = deduplicator.settings().group();
+        if (decorator.readsIdFromHeader()) {
+            ContainerCheck.warnIfNotIdentifier(deduplicator.settings().headerName(), group, where);
+        }
+        container.setMessageListener(decorator);
+        log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
+                + "queue '{}'", where, group, idSource(), deadLetterQueue);
+        return decorator;
+    }
+
+    private Object requireUndecoratedListener(Object listener, String where) {
+        if (listener == null) {
+            throw new IllegalStateException("messageListener is not set on the container for " + where
+                    + ": set the listener before applying deduplication");
+        }
+        if (listener instanceof DeduplicatingMessageListener installed) {
+            throw new IllegalStateException("messageListener on " + where + " is already deduplicated for group '"
+                    + installed.deduplicator().settings().group() + "': apply deduplication once per container");
+        }
+        return listener;
+    }
+
+    private String idSource() {
+        return idResolver == null ? "property '" + deduplicator.settings().headerName() + "'" : "a resolver";
+    }
+}

@@ -1,0 +1,254 @@
+package io.github.listenerdedup.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.listenerdedup.core.ClaimState;
+import io.github.listenerdedup.core.DedupSettings;
+import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.core.DeliveryOutcome;
+import io.github.listenerdedup.core.MissingIdPolicy;
+import io.github.listenerdedup.core.OwnerToken;
+import io.github.listenerdedup.jms.JmsFakes.RecordingSession;
+import io.github.listenerdedup.jms.JmsFakes.Sent;
+import io.github.listenerdedup.store.memory.InMemoryClaimStore;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.command.ActiveMQMessage;
+import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.command.ActiveMQTextMessage;
+import org.junit.jupiter.api.Test;
+import org.springframework.jms.listener.SessionAwareMessageListener;
+
+class DeduplicatingMessageListenerTest {
+
+    private static final String QUEUE = "orders";
+
+    private final InMemoryClaimStore store = new InMemoryClaimStore();
+    private final RecordingSession session = new RecordingSession();
+    private final List<String> handled = new ArrayList<>();
+    private final MessageListener listener = message -> handled.add(textOf(message));
+
+    @Test
+    void shouldRunListenerOnceWhenEventIsDeliveredTwice() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "first", Map.of("eventId", "E1")), session.session());
+        decorator.onMessage(JmsFakes.received(QUEUE, "second", Map.of("eventId", "E1")), session.session());
+
+        assertThat(handled).containsExactly("first");
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(session.sent()).isEmpty();
+    }
+
+    @Test
+    void shouldTreatLongAndStringAsOneIdWhenNumbersArrive() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "as text", Map.of("eventId", "12345")), session.session());
+        decorator.onMessage(JmsFakes.received(QUEUE, "as long", Map.of("eventId", 12345L)), session.session());
+
+        assertThat(handled).containsExactly("as text");
+        assertThat(stateOf("12345")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldRollBackWithoutRunningWhenAnotherDeliveryHoldsTheClaim() throws Exception {
+        DedupSettings settings = settings().inFlightWait(Duration.ZERO).build();
+        store.claim(settings.keyFor("E2"), OwnerToken.random(), null, Duration.ofSeconds(30));
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator(settings));
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "copy", Map.of("eventId", "E2")),
+                session.session()))
+                .isInstanceOfSatisfying(DeliveryRequeuedException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(DeliveryOutcome.IN_FLIGHT_REQUEUED))
+                .hasMessageStartingWith("Rolled back message ID:test-host-1:1:1:1:")
+                .hasMessageEndingWith(" from queue 'orders' so that the broker redelivers it (in-flight-requeued)");
+        assertThat(handled).isEmpty();
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.IN_PROGRESS);
+    }
+
+    @Test
+    void shouldPropagateSameExceptionAndReleaseClaimWhenListenerThrows() throws Exception {
+        IllegalStateException failure = new IllegalStateException("handler failed");
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(
+                (MessageListener) message -> {
+                    throw failure;
+                }, deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E3")),
+                session.session())).isSameAs(failure);
+        assertThat(stateOf("E3")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldPropagateErrorAndReleaseClaimWhenListenerThrowsError() throws Exception {
+        AssertionError failure = new AssertionError("handler broke");
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(
+                (MessageListener) message -> {
+                    throw failure;
+                }, deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E4")),
+                session.session())).isSameAs(failure);
+        assertThat(stateOf("E4")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldPassSessionAndPropagateJmsExceptionWhenSessionAwareListenerThrows() throws Exception {
+        JMSException failure = new JMSException("listener could not reply");
+        List<Object> sessions = new ArrayList<>();
+        SessionAwareMessageListener<Message> sessionAware = (message, listenerSession) -> {
+            sessions.add(listenerSession);
+            throw failure;
+        };
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(sessionAware,
+                deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E5")),
+                session.session())).isSameAs(failure);
+        assertThat(sessions).containsExactly(session.session());
+        assertThat(stateOf("E5")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldSendActiveMqCopyToDeadLetterQueueWhenIdIsBlank() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
+        ActiveMQTextMessage original = JmsFakes.received(QUEUE, "blank id", Map.of("eventId", "  ", "tenant", "t1"));
+        String originalId = original.getJMSMessageID();
+
+        decorator.onMessage(original, session.session());
+
+        assertThat(handled).isEmpty();
+        assertThat(store.size()).isZero();
+        Sent sent = onlySent();
+        assertThat(sent.destination()).isEqualTo(new ActiveMQQueue("ActiveMQ.DLQ"));
+        assertThat(sent.deliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(sent.timeToLive()).isZero();
+        ActiveMQTextMessage copy = (ActiveMQTextMessage) sent.message();
+        assertThat(copy).isNotSameAs(original);
+        assertThat(copy.getText()).isEqualTo("blank id");
+        assertThat(copy.getStringProperty("tenant")).isEqualTo("t1");
+        assertThat(copy.getOriginalDestination()).isEqualTo(new ActiveMQQueue(QUEUE));
+        assertThat(copy.getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("rejected-id: event id BLANK (blank value)");
+        assertThat(copy.getStringProperty(ActiveMQMessage.DLQ_DELIVERY_FAILURE_CAUSE_PROPERTY))
+                .isEqualTo("rejected-id: event id BLANK (blank value)");
+        assertThat(original.getJMSMessageID()).isEqualTo(originalId);
+        assertThat(original.getDestination()).isEqualTo(new ActiveMQQueue(QUEUE));
+    }
+
+    @Test
+    void shouldSendToConfiguredQueueAndNameTooLongIdWhenIdExceedsMaximum() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator())
+                .withDeadLetterQueue("DLQ.orders");
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "long", Map.of("eventId", "x".repeat(2_000))),
+                session.session());
+
+        Sent sent = onlySent();
+        assertThat(sent.destination()).isEqualTo(new ActiveMQQueue("DLQ.orders"));
+        assertThat(sent.message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("rejected-id: event id TOO_LONG (value of 2000 characters, more than the maximum of 256)");
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void shouldRejectAsUnreadableWhenResolverThrows() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator(),
+                message -> {
+                    throw new JMSException("body is not JSON");
+                });
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "{", Map.of()), session.session());
+
+        assertThat(handled).isEmpty();
+        assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("rejected-id: event id UNREADABLE (the id resolver failed: "
+                        + "jakarta.jms.JMSException: body is not JSON)");
+    }
+
+    @Test
+    void shouldCopyThroughJmsApiWhenMessageIsOfAnotherProvider() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
+        TextMessage original = JmsFakes.foreign(QUEUE, "foreign body", Map.of("tenant", "t2", "JMSXGroupSeq", 1));
+
+        decorator.onMessage(original, session.session());
+
+        Message copy = onlySent().message();
+        assertThat(((TextMessage) copy).getText()).isEqualTo("foreign body");
+        assertThat(copy.getStringProperty("tenant")).isEqualTo("t2");
+        assertThat(copy.getObjectProperty("JMSXGroupSeq")).as("provider's own JMSX properties stay behind")
+                .isEqualTo(0);
+        assertThat(copy.getStringProperty(DeduplicatingMessageListener.ORIGINAL_DESTINATION_PROPERTY))
+                .isEqualTo("queue 'orders'");
+        assertThat(copy.getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("rejected-id: event id MISSING (no value)");
+    }
+
+    @Test
+    void shouldUseJmsMessageIdWhenPolicyIsMessageId() throws Exception {
+        DedupSettings settings = settings().missingId(MissingIdPolicy.MESSAGE_ID).build();
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator(settings));
+        ActiveMQTextMessage message = JmsFakes.received(QUEUE, "no id", Map.of());
+
+        decorator.onMessage(message, session.session());
+        decorator.onMessage(message, session.session());
+
+        assertThat(handled).containsExactly("no id");
+        assertThat(store.inspect(settings.keyFor(message.getJMSMessageID())).state())
+                .isEqualTo(ClaimState.COMPLETED);
+        assertThat(session.sent()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepDelegateSubscriptionNameWhenDecorating() {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
+
+        assertThat(decorator.getSubscriptionName()).isEqualTo(listener.getClass().getName());
+    }
+
+    @Test
+    void shouldRefuseDelegateWhenItIsNoListener() {
+        assertThatThrownBy(() -> new DeduplicatingMessageListener("not a listener", deduplicator()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("delegate must be a jakarta.jms.MessageListener or a SessionAwareMessageListener, but "
+                        + "was java.lang.String");
+    }
+
+    private static DedupSettings.Builder settings() {
+        return DedupSettings.builder().group("billing");
+    }
+
+    private Deduplicator deduplicator() {
+        return deduplicator(settings().build());
+    }
+
+    private Deduplicator deduplicator(DedupSettings settings) {
+        return new Deduplicator(settings, store);
+    }
+
+    private ClaimState stateOf(String eventId) {
+        return store.inspect(settings().build().keyFor(eventId)).state();
+    }
+
+    private Sent onlySent() {
+        assertThat(session.sent()).hasSize(1);
+        return session.sent().get(0);
+    }
+
+    private static String textOf(Message message) {
+        try {
+            return ((TextMessage) message).getText();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
