@@ -35,7 +35,8 @@ public record Verdict(boolean passed, String line) {
         List<String> problems = new ArrayList<>();
         List<String> lost = published.stream().filter(id -> !handledCounts.containsKey(id)).toList();
         if (!lost.isEmpty()) {
-            problems.add(lost.size() + " lost, never handled (" + names(lost.stream()) + ")");
+            String what = timedOutAfter == null ? " lost, never handled (" : " not handled before the time-out (";
+            problems.add(lost.size() + what + names(lost.stream()) + ")");
         }
         List<String> repeated = handledCounts.entrySet().stream().filter(entry -> entry.getValue() > 1)
                 .map(entry -> entry.getKey() + " " + entry.getValue() + " times").toList();

@@ -73,7 +73,7 @@ class VerdictTest {
     void shouldListEveryProblemWhenThereAreSeveral() {
         Verdict verdict = Verdict.judge(PUBLISHED, Map.of("e1", 2), 1, Duration.ofSeconds(5));
 
-        assertThat(verdict.line()).isEqualTo("VERDICT: FAIL - 3 events: 2 lost, never handled (e2, e3); "
+        assertThat(verdict.line()).isEqualTo("VERDICT: FAIL - 3 events: 2 not handled before the time-out (e2, e3); "
                 + "1 handled more than once (e1 2 times); 1 delivery left on the queue; "
                 + "timed out after 5 s waiting for the deliveries to settle");
     }
