@@ -89,7 +89,8 @@ public final class OptionsParser {
                 "  --broker-url URL    a running broker (default: " + BrokerKind.ACTIVEMQ.defaultUrl()
                         + " for activemq,",
                 "                      " + BrokerKind.RABBITMQ.defaultUrl() + " for rabbitmq)",
-                "  --store " + StoreKind.choices() + "  where claims live (default: memory)",
+                "  --store " + StoreKind.choices(),
+                "                      where claims live (default: memory)",
                 "  --redis-uri URI     the Redis server for --store redis (default: " + DemoOptions.DEFAULT_REDIS_URI
                         + ")",
                 "  --events N          events to generate, 1 to " + DemoOptions.MAX_EVENTS + " (default: "
