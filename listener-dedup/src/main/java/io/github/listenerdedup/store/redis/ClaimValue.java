@@ -73,7 +73,8 @@ record ClaimValue(ClaimState state, String owner, int attempts, Instant complete
             case "I" -> ClaimState.IN_PROGRESS;
             case "R" -> ClaimState.RELEASED;
             case "C" -> ClaimState.COMPLETED;
-            default -> throw new IllegalArgumentException("unknown state '" + code + "'");
+            default -> throw new IllegalArgumentException(
+                    "not a claim of format " + FORMAT + ": unknown state '" + code + "'");
         };
     }
 }

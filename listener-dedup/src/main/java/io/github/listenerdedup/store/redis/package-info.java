@@ -2,23 +2,38 @@
  * A claim store in Redis, through Lettuce: {@link io.github.listenerdedup.store.redis.RedisClaimStore}.
  *
  * <h2>Values</h2>
- * Each claim is one Redis string at its key ({@code <prefix>:<group>:<eventId>}), always written with an expiry,
- * in format 1:
- * <pre>
- * 1|I|&lt;owner&gt;|&lt;attempts&gt;|[|&lt;fingerprint&gt;]                     IN_PROGRESS, lives for the lease
- * 1|R|&lt;owner&gt;|&lt;attempts&gt;|[|&lt;fingerprint&gt;]                     RELEASED, lives for the retention
- * 1|C|&lt;owner&gt;|&lt;attempts&gt;|&lt;completed at, epoch ms&gt;[|&lt;fingerprint&gt;]  COMPLETED, lives for the retention
- * </pre>
- * The first field is the format version. Owner tokens never contain {@code |}; the fingerprint field is there only
- * when a fingerprint was given and comes last, so it may. The completion time is the Redis server's clock. A
- * completed claim without a fingerprint takes about 45 bytes of value.
+ * Each claim is one Redis string at its key, {@code <prefix>:<group>:<eventId>}, always written with an
+ * expiry. Format 1:
+ * <pre>{@code
+ * 1|I|<owner>|<attempts>|              IN_PROGRESS, lives for the lease
+ * 1|R|<owner>|<attempts>|              RELEASED, lives for the retention
+ * 1|C|<owner>|<attempts>|<epoch ms>    COMPLETED, lives for the retention
+ * }</pre>
+ * each followed by {@code |<fingerprint>} when a fingerprint was given. The first field is the format version.
+ * Owner tokens never contain {@code |}, and the fingerprint comes last, so it may. The completion time is the
+ * Redis server's clock. A completed claim without a fingerprint is a 42-byte value, short enough for Redis to
+ * keep it in the same allocation as its object header.
+ *
+ * <h2>Scripts</h2>
+ * Every operation is one {@code EVALSHA} of a script on one key ({@code EVAL} when the server lost its script
+ * cache), so each is atomic, costs one round trip and runs on Redis Cluster as well. Each answers whether it took
+ * effect, the value the key holds afterwards and its {@code PTTL}:
+ * <ul>
+ *   <li>claim: absent or {@code R} becomes {@code I} for the token with attempts + 1; otherwise the key is
+ *       answered unchanged, as the caller's own when it is {@code I} for the same token;</li>
+ *   <li>renew: {@code I} of the token gets a new lease;</li>
+ *   <li>complete: {@code I} of the token becomes {@code C}, stamped by {@code TIME}; {@code C} of the token
+ *       answers done;</li>
+ *   <li>release: {@code I} of the token becomes {@code R}; {@code R} of the token answers done;</li>
+ *   <li>discard: deletes {@code I} or {@code R} of the token; answers done when there is no key;</li>
+ *   <li>inspect: reads the value and its time left; forget: deletes the key.</li>
+ * </ul>
  *
  * <h2>Commands</h2>
- * Every operation is one {@code EVALSHA} (or {@code EVAL} after the server lost its script cache) of a script on
- * one key, so it works on Redis Cluster too. Inside the scripts: {@code GET}, {@code SET} with {@code PX},
+ * {@code EVALSHA} and {@code EVAL}; inside the scripts {@code GET}, {@code SET} with {@code PX},
  * {@code PEXPIRE}, {@code PTTL}, {@code DEL} and {@code TIME}. An ACL user for the store needs
- * {@code +evalsha +eval +get +set +pexpire +pttl +del +time} on the key pattern {@code <prefix>:*}; Lettuce's
- * connection handshake also sends {@code HELLO} (always allowed), {@code CLIENT SETINFO} (its failure is ignored)
- * and {@code SELECT} for a database other than 0.
+ * {@code +evalsha +eval +get +set +pexpire +pttl +del +time} on the key pattern {@code <prefix>:*}. Lettuce's
+ * handshake also sends {@code HELLO} (always allowed), {@code CLIENT SETINFO} (a refusal is ignored) and
+ * {@code SELECT} for a database other than 0.
  */
 package io.github.listenerdedup.store.redis;
