@@ -9,7 +9,7 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.Session;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
-import java.util.Collections;
+import java.util.Enumeration;
 
 /**
  * Copies a received message of any JMS provider for the dead-letter queue, through the JMS API: a new message of
@@ -27,8 +27,9 @@ final class PortableDeadLetterCopy {
         copy.setJMSCorrelationID(original.getJMSCorrelationID());
         copy.setJMSType(original.getJMSType());
         copy.setJMSReplyTo(original.getJMSReplyTo());
-        for (Object name : Collections.list(original.getPropertyNames())) {
-            String property = (String) name;
+        Enumeration<?> names = original.getPropertyNames();
+        while (names.hasMoreElements()) {
+            String property = (String) names.nextElement();
             if (!property.startsWith("JMSX")) {
                 copy.setObjectProperty(property, original.getObjectProperty(property));
             }
@@ -53,8 +54,10 @@ final class PortableDeadLetterCopy {
         }
         if (original instanceof MapMessage map) {
             MapMessage copy = session.createMapMessage();
-            for (Object name : Collections.list(map.getMapNames())) {
-                copy.setObject((String) name, map.getObject((String) name));
+            Enumeration<?> names = map.getMapNames();
+            while (names.hasMoreElements()) {
+                String name = (String) names.nextElement();
+                copy.setObject(name, map.getObject(name));
             }
             return copy;
         }

@@ -17,6 +17,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTextMessage;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.SessionAwareMessageListener;
+import org.springframework.jms.listener.adapter.ListenerExecutionFailedException;
 
 class DeduplicatingMessageListenerTest {
 
@@ -116,6 +118,20 @@ class DeduplicatingMessageListenerTest {
                 session.session())).isSameAs(failure);
         assertThat(sessions).containsExactly(session.session());
         assertThat(stateOf("E5")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldWrapCheckedExceptionKeepingCauseWhenListenerThrowsOne() throws Exception {
+        Exception failure = new IOException("disk full");
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(
+                (MessageListener) message -> throwUnchecked(failure), deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E6")),
+                session.session()))
+                .isInstanceOf(ListenerExecutionFailedException.class)
+                .hasMessageStartingWith("Listener threw a checked exception for message ID:test-host-1:1:1:1:")
+                .hasCause(failure);
+        assertThat(stateOf("E6")).isEqualTo(ClaimState.RELEASED);
     }
 
     @Test
@@ -237,6 +253,11 @@ class DeduplicatingMessageListenerTest {
 
     private ClaimState stateOf(String eventId) {
         return store.inspect(settings().build().keyFor(eventId)).state();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwUnchecked(Throwable failure) throws T {
+        throw (T) failure;
     }
 
     private Sent onlySent() {

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.command.ActiveMQMapMessage;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.command.ActiveMQStreamMessage;
 import org.apache.activemq.command.ActiveMQTextMessage;
 import org.apache.activemq.command.MessageId;
 
@@ -74,6 +77,9 @@ final class JmsFakes {
                     case "createProducer" -> producer((Destination) args[0]);
                     case "createTextMessage" -> textMessage(args == null ? null : (String) args[0]);
                     case "createMessage" -> new ActiveMQMessage();
+                    case "createBytesMessage" -> new ActiveMQBytesMessage();
+                    case "createMapMessage" -> new ActiveMQMapMessage();
+                    case "createStreamMessage" -> new ActiveMQStreamMessage();
                     case "getTransacted" -> true;
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);

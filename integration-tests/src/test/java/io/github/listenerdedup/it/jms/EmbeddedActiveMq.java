@@ -31,7 +31,7 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  *
  * <p>Messages are published persistent, because the broker's dead-letter strategy drops non-persistent ones.
  */
-final class EmbeddedActiveMq implements AutoCloseable {
+final class EmbeddedActiveMq {
 
     /** The broker's shared dead-letter queue, also the library's default. */
     static final String DEAD_LETTER_QUEUE = "ActiveMQ.DLQ";
@@ -180,8 +180,8 @@ final class EmbeddedActiveMq implements AutoCloseable {
                 .toList();
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops every container, the publishing connection and the broker. */
+    void stop() throws Exception {
         stopContainers();
         publisherConnection.close();
         broker.stop();

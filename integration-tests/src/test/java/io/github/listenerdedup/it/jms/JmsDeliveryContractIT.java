@@ -31,7 +31,7 @@ class JmsDeliveryContractIT extends BrokerDeliveryContract {
 
     @AfterAll
     static void stopBroker() throws Exception {
-        activeMq.close();
+        activeMq.stop();
     }
 
     @BeforeEach
