@@ -123,6 +123,21 @@ class DeduplicatingAdviceTest {
     }
 
     @Test
+    void shouldRejectWithoutReadingWhenStreamCannotBeRewound() {
+        InputStream stream = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("a stream that cannot be rewound is never read");
+            }
+        };
+        ListenerCall call = ListenerCall.succeeding(message(stream));
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call))
+                .isInstanceOf(AmqpRejectAndDontRequeueException.class);
+        assertThat(call.runs()).isZero();
+    }
+
+    @Test
     void shouldRejectTextWithReplacementCharacterWhenBytesWereNotUtf8() {
         ListenerCall call = ListenerCall.succeeding(message("E\uFFFD12"));
 

@@ -1,0 +1,108 @@
+package io.github.listenerdedup.it.rabbit;
+
+import io.github.listenerdedup.core.ClaimState;
+import io.github.listenerdedup.core.ClaimStore;
+import io.github.listenerdedup.core.DedupSettings;
+import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.core.DeliveryOutcome;
+import io.github.listenerdedup.it.HandlerRuns;
+import io.github.listenerdedup.it.RecordingClaimStore;
+import io.github.listenerdedup.store.memory.InMemoryClaimStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
+
+/**
+ * What the RabbitMQ failure-case tests share: a broker view with random queues, a recording store, a random group,
+ * handler runs counted by event id, and outcomes counted.
+ */
+abstract class RabbitCaseSupport {
+
+    /** How long a test waits for deliveries to settle. */
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+    protected RabbitTestBroker broker;
+    protected RecordingClaimStore store;
+    protected HandlerRuns runs;
+    protected String group;
+    private final Map<DeliveryOutcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void openBroker() {
+        broker = new RabbitTestBroker();
+        store = new RecordingClaimStore(createStore());
+        runs = new HandlerRuns();
+        group = "rabbit-it-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeBroker() {
+        broker.close();
+    }
+
+    /** @return the store the cases run against; each test uses its own group */
+    protected ClaimStore createStore() {
+        return new InMemoryClaimStore();
+    }
+
+    /** @return settings for the test's group: short lease, short in-flight wait */
+    protected DedupSettings.Builder settings() {
+        return settings(group);
+    }
+
+    /** @return settings for a group of the test: short lease, short in-flight wait */
+    protected DedupSettings.Builder settings(String groupName) {
+        return DedupSettings.builder()
+                .group(groupName)
+                .lease(Duration.ofSeconds(10))
+                .inFlightWait(Duration.ofSeconds(2));
+    }
+
+    /** @return a deduplicator on the test's store that counts outcomes */
+    protected Deduplicator deduplicator(DedupSettings settings) {
+        return new Deduplicator(settings, store,
+                (g, id, outcome) -> outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet());
+    }
+
+    /** @return how often the outcome was reported */
+    protected int outcomeCount(DeliveryOutcome outcome) {
+        AtomicInteger count = outcomes.get(outcome);
+        return count == null ? 0 : count.get();
+    }
+
+    /** @return the store's state of the id in the test's group */
+    protected ClaimState stateOf(String eventId) {
+        return stateOf(group, eventId);
+    }
+
+    /** @return the store's state of the id in a group */
+    protected ClaimState stateOf(String groupName, String eventId) {
+        return store.inspect(settings(groupName).build().keyFor(eventId)).state();
+    }
+
+    /** @return a listener that counts a run under its body, which the cases set to the event id's text */
+    protected MessageListener countingListener() {
+        return countingListener(runs);
+    }
+
+    /** @return a listener that counts its runs under its body in the given counter */
+    protected static MessageListener countingListener(HandlerRuns counter) {
+        return message -> {
+            String eventId = bodyOf(message);
+            counter.started(eventId);
+            counter.succeeded(eventId);
+        };
+    }
+
+    /** @return the message's body as UTF-8 text */
+    protected static String bodyOf(Message message) {
+        return new String(message.getBody(), StandardCharsets.UTF_8);
+    }
+}

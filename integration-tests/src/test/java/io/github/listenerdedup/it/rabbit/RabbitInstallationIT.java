@@ -1,0 +1,222 @@
+package io.github.listenerdedup.it.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.listenerdedup.core.ClaimState;
+import io.github.listenerdedup.core.DedupSettings;
+import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
+import io.github.listenerdedup.rabbit.DeduplicatingAdvice;
+import io.github.listenerdedup.rabbit.RabbitDeduplication;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.BatchMessageListener;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerEndpoint;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.MethodRabbitListenerEndpoint;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+
+/**
+ * How deduplication is installed: listener container factories and plain containers refuse, when the container is
+ * created, the settings deduplication cannot honour; the advices already in the chain stay and run around it.
+ */
+class RabbitInstallationIT extends RabbitCaseSupport {
+
+    private static final String LISTENER_ID = "orders";
+    private static final String REFUSED = "Cannot install deduplication on listener 'orders': ";
+
+    @Test
+    void shouldRefuseAtStartUpWhenFactoryAcknowledgesWithNone() {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAcknowledgeMode(AcknowledgeMode.NONE);
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was NONE: the broker forgets a message as "
+                        + "soon as it delivers it, so a failed attempt could never be retried");
+    }
+
+    @Test
+    void shouldRefuseAtStartUpWhenDirectFactoryAcknowledgesManually() {
+        DirectRabbitListenerContainerFactory factory = deduplicatingFactory(new DirectRabbitListenerContainerFactory());
+        factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was MANUAL: manual acknowledgement is not "
+                        + "supported yet");
+    }
+
+    @Test
+    void shouldRefuseAtStartUpWhenFactoryEnablesConsumerBatches() {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setBatchListener(true);
+        factory.setConsumerBatchEnabled(true);
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "consumerBatchEnabled must be false, but was true: consumer batches are not "
+                        + "supported yet");
+    }
+
+    @Test
+    void shouldRefuseAtStartUpWhenListenerTakesBatches() {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setBatchListener(true);
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "the message listener must take one message at a time, but was a batch listener ("
+                        + OrdersBatchListener.class.getName() + "): batch listeners are not supported yet");
+    }
+
+    @Test
+    void shouldRefuseAtStartUpWhenListenerRepliesAsynchronously() throws Exception {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        DefaultMessageHandlerMethodFactory handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
+        handlerMethodFactory.afterPropertiesSet();
+        MethodRabbitListenerEndpoint endpoint = new MethodRabbitListenerEndpoint();
+        endpoint.setId(LISTENER_ID);
+        endpoint.setQueueNames(LISTENER_ID);
+        endpoint.setBean(new AsyncOrdersListener());
+        endpoint.setMethod(AsyncOrdersListener.class.getMethod("handle", String.class));
+        endpoint.setMessageHandlerMethodFactory(handlerMethodFactory);
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "asyncReplies must be false, but was true: the listener returns a "
+                        + "CompletableFuture or Mono and is acknowledged when that completes, after the advice has "
+                        + "returned, which is not supported yet");
+    }
+
+    @Test
+    void shouldRefuseWhenContainerIsAlreadyRunning() {
+        TestQueue queue = broker.declareQueue("running");
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setListenerId(LISTENER_ID);
+        container.setMessageListener(countingListener());
+        container.start();
+
+        assertThatThrownBy(() -> RabbitDeduplication.applyTo(container, deduplicator(settings().build())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(REFUSED + "the container must not be running, but it is: install deduplication before "
+                        + "the container starts");
+    }
+
+    @Test
+    void shouldRunDeduplicationInsideFactoryAdviceWhenFactoryHasAdviceChain() {
+        TestQueue queue = broker.declareQueue("factory-chain");
+        StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAdviceChain(existing);
+        SimpleRabbitListenerEndpoint endpoint = endpoint(countingListener());
+        endpoint.setQueueNames(queue.name());
+        SimpleMessageListenerContainer container = broker.track(factory.createListenerContainer(endpoint));
+        container.start();
+
+        publishTwice(queue, "E-chain");
+
+        assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    @Test
+    void shouldRunGivenAdvicesBeforeDeduplicationWhenInstalledOnContainer() {
+        TestQueue queue = broker.declareQueue("container-chain");
+        StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
+        DirectMessageListenerContainer container = broker.directContainer(queue, 1);
+        container.setMessageListener(countingListener());
+        RabbitDeduplication.applyTo(container, new DeduplicatingAdvice(deduplicator(settings().build())), existing);
+        container.start();
+
+        publishTwice(queue, "E-chain");
+
+        assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    private void publishTwice(TestQueue queue, String eventId) {
+        broker.publish(queue, Map.of(DedupSettings.DEFAULT_HEADER_NAME, eventId), eventId);
+        broker.publish(queue, Map.of(DedupSettings.DEFAULT_HEADER_NAME, eventId), eventId);
+    }
+
+    private void assertExistingAdviceRanAroundDeduplication(TestQueue queue, StateRecordingAdvice existing,
+            String eventId) {
+        await().atMost(SETTLE_TIMEOUT).until(() -> existing.exits.size() == 2);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf(eventId)).isEqualTo(1);
+        assertThat(existing.entries).as("the existing advice runs before deduplication claims")
+                .containsExactly(ClaimState.ABSENT, ClaimState.COMPLETED);
+        assertThat(existing.exits).as("and ends after deduplication completed the claim")
+                .containsExactly(ClaimState.COMPLETED, ClaimState.COMPLETED);
+    }
+
+    private <C extends AbstractMessageListenerContainer, F extends AbstractRabbitListenerContainerFactory<C>> F
+            deduplicatingFactory(F factory) {
+        Deduplicator deduplicator = deduplicator(settings().build());
+        factory.setConnectionFactory(broker.connectionFactory());
+        factory.setPrefetchCount(RabbitTestBroker.PREFETCH);
+        factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, deduplicator));
+        return factory;
+    }
+
+    private static SimpleRabbitListenerEndpoint endpoint(MessageListener listener) {
+        SimpleRabbitListenerEndpoint endpoint = new SimpleRabbitListenerEndpoint();
+        endpoint.setId(LISTENER_ID);
+        endpoint.setQueueNames(LISTENER_ID);
+        endpoint.setMessageListener(listener);
+        return endpoint;
+    }
+
+    /** An advice that records the claim state of one event when it is entered and when it returns. */
+    private final class StateRecordingAdvice implements MethodInterceptor {
+
+        private final String eventId;
+        private final List<ClaimState> entries = new CopyOnWriteArrayList<>();
+        private final List<ClaimState> exits = new CopyOnWriteArrayList<>();
+
+        private StateRecordingAdvice(String eventId) {
+            this.eventId = eventId;
+        }
+
+        @Override
+        public Object invoke(MethodInvocation invocation) throws Throwable {
+            entries.add(stateOf(eventId));
+            try {
+                return invocation.proceed();
+            } finally {
+                exits.add(stateOf(eventId));
+            }
+        }
+    }
+
+    /** A listener that takes a batch of messages. */
+    private static final class OrdersBatchListener implements BatchMessageListener {
+
+        @Override
+        public void onMessageBatch(List<Message> messages) {
+        }
+    }
+
+    /** A POJO listener that replies asynchronously, as a {@code @RabbitListener} method returning a future. */
+    public static final class AsyncOrdersListener {
+
+        /** Handles one order, later. */
+        public CompletableFuture<String> handle(String order) {
+            return CompletableFuture.completedFuture(order);
+        }
+    }
+}

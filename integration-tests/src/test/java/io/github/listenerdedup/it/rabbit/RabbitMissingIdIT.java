@@ -1,0 +1,69 @@
+package io.github.listenerdedup.it.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.listenerdedup.core.ClaimState;
+import io.github.listenerdedup.core.DedupSettings;
+import io.github.listenerdedup.core.DeliveryOutcome;
+import io.github.listenerdedup.core.MissingIdPolicy;
+import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
+import io.github.listenerdedup.rabbit.RabbitDeduplication;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+
+/**
+ * C11: a delivery without a usable id is rejected to the dead-letter queue and nothing is claimed; with the
+ * message-id fallback, the AMQP {@code message_id} identifies it.
+ */
+class RabbitMissingIdIT extends RabbitCaseSupport {
+
+    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
+
+    @Test
+    void shouldRejectToDeadLetterWithoutClaimingWhenIdIsMissingEmptyOrBlank() {
+        TestQueue queue = broker.declareQueue("c11");
+        start(queue, settings().build());
+
+        broker.publish(queue, Map.of(), "no header");
+        broker.publish(queue, Map.of(HEADER, ""), "empty");
+        broker.publish(queue, Map.of(HEADER, "   "), "blank");
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.deadLetterCount(queue) == 3);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.totalStarts()).isZero();
+        assertThat(store.claimCalls()).isZero();
+        assertThat(outcomeCount(DeliveryOutcome.REJECTED_ID)).isEqualTo(3);
+    }
+
+    @Test
+    void shouldClaimMessageIdAndSkipItsRedeliveryWhenPolicyFallsBackToMessageId() {
+        TestQueue queue = broker.declareQueue("c11-message-id");
+        start(queue, settings().missingId(MissingIdPolicy.MESSAGE_ID).build());
+
+        publishWithMessageId(queue, "M11");
+        publishWithMessageId(queue, "M11");
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("M11")).isEqualTo(1);
+        assertThat(stateOf("M11")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(broker.deadLetterCount(queue)).isZero();
+    }
+
+    private void start(TestQueue queue, DedupSettings settings) {
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setMessageListener(countingListener());
+        RabbitDeduplication.applyTo(container, deduplicator(settings));
+        container.start();
+    }
+
+    private void publishWithMessageId(TestQueue queue, String messageId) {
+        broker.template().send("", queue.name(), MessageBuilder.withBody(messageId.getBytes(StandardCharsets.UTF_8))
+                .setMessageId(messageId)
+                .build());
+    }
+}
