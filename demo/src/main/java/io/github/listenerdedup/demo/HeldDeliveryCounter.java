@@ -4,6 +4,7 @@ import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimSnapshot;
 import io.github.listenerdedup.core.ClaimStore;
+import io.github.listenerdedup.core.ForwardingClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
 import java.time.Duration;
 import java.util.Set;
@@ -14,9 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * was still handling their event: each delivery has its own token, so the tokens that found the claim
  * {@code IN_PROGRESS} are those deliveries.
  */
-public final class HeldDeliveryCounter implements ClaimStore {
+public final class HeldDeliveryCounter extends ForwardingClaimStore {
 
-    private final ClaimStore delegate;
     private final Set<String> heldTokens = ConcurrentHashMap.newKeySet();
 
     /**
@@ -25,7 +25,7 @@ public final class HeldDeliveryCounter implements ClaimStore {
      * @param delegate the store that does the work
      */
     public HeldDeliveryCounter(ClaimStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** @return how many deliveries found their event in progress at least once */
@@ -35,40 +35,10 @@ public final class HeldDeliveryCounter implements ClaimStore {
 
     @Override
     public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
-        ClaimResult result = delegate.claim(key, token, fingerprint, lease);
+        ClaimResult result = super.claim(key, token, fingerprint, lease);
         if (result.status() == ClaimResult.Status.IN_PROGRESS) {
             heldTokens.add(token.value());
         }
         return result;
-    }
-
-    @Override
-    public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-        return delegate.renew(key, token, lease);
-    }
-
-    @Override
-    public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
-        return delegate.complete(key, token, retention);
-    }
-
-    @Override
-    public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
-        return delegate.release(key, token, retention);
-    }
-
-    @Override
-    public boolean discard(ClaimKey key, OwnerToken token) {
-        return delegate.discard(key, token);
-    }
-
-    @Override
-    public ClaimSnapshot inspect(ClaimKey key) {
-        return delegate.inspect(key);
-    }
-
-    @Override
-    public boolean forget(ClaimKey key) {
-        return delegate.forget(key);
     }
 }
