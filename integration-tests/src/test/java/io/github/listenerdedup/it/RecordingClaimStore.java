@@ -2,7 +2,6 @@ package io.github.listenerdedup.it;
 
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
-import io.github.listenerdedup.core.ClaimSnapshot;
 import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.ForwardingClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
