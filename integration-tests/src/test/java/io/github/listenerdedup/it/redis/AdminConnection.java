@@ -58,6 +58,20 @@ public final class AdminConnection implements AutoCloseable {
     }
 
     /**
+     * Adds rules to an ACL user, in the syntax of {@code ACL SETUSER}, for example {@code +config|get}.
+     *
+     * @param user  the user
+     * @param rules the rules
+     */
+    void aclAddCommand(String user, String... rules) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user);
+        for (String rule : rules) {
+            args.add(rule);
+        }
+        commands().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+    }
+
+    /**
      * Holds back the server's clients for a while; returns at once, with the pause in force.
      *
      * @param duration how long

@@ -3,6 +3,7 @@ package io.github.listenerdedup.it.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult.Status;
 import io.github.listenerdedup.core.ClaimState;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Server-wide commands on a Redis process of the test's own: a flushed script cache, the memory a completed claim
- * takes, and an ACL user limited to the commands the store documents.
+ * takes, an ACL user limited to the commands the store documents, a password-protected server, and the start-up
+ * check of the eviction policy.
  */
 class RedisClaimStoreServerIT {
 
@@ -31,6 +33,7 @@ class RedisClaimStoreServerIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration RETENTION = Duration.ofHours(24);
     private static final long COMPLETED_CLAIM_MAX_BYTES = 200;
+    private static final String STORE_LOGGER = "io.github.listenerdedup.store.redis";
     private static final Pattern CALLS = Pattern.compile("calls=(\\d+)");
 
     private static RedisServerProcess server;
@@ -115,6 +118,84 @@ class RedisClaimStoreServerIT {
                     .hasMessageStartingWith("Redis refused to complete " + key.render() + ": ")
                     .hasMessageContaining("can't run this command");
             assertThat(store.inspect(key).state()).isEqualTo(ClaimState.IN_PROGRESS);
+        }
+    }
+
+    @Test
+    void shouldRunEveryOperationWhenUserMayNotRunTheStartUpChecksEither() {
+        createUser("dedup-bare", STORE_COMMANDS);
+        admin.commands().configSet("maxmemory-policy", "allkeys-lru");
+        try {
+            String logs = CapturedLogs.during(STORE_LOGGER, () -> {
+                try (RedisClaimStore store = RedisClaimStore.connect(userUri("dedup-bare"))) {
+                    assertThat(store.claim(key("E1"), OwnerToken.random(), null, LEASE).status())
+                            .isEqualTo(Status.ACQUIRED);
+                }
+            });
+
+            assertThat(logs.lines()).as("lines at INFO and above").allMatch(line -> line.startsWith("DEBUG"));
+            assertThat(logs).contains("Not checking the maxmemory-policy of Redis at redis://dedup-bare:******@");
+        } finally {
+            admin.commands().configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
+    @Test
+    void shouldRefuseClaimWhenUserMayNotTouchTheKeyPrefix() {
+        createUser("dedup-other-prefix", STORE_COMMANDS);
+        ClaimKey key = new ClaimKey("claims", group, "E1");
+        try (RedisClaimStore store = RedisClaimStore.connect(userUri("dedup-other-prefix"))) {
+            assertThatThrownBy(() -> store.claim(key, OwnerToken.random(), null, LEASE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis refused to claim " + key.render() + ": ")
+                    .hasMessageContaining("NOPERM this user has no permissions to access one of the keys");
+        }
+    }
+
+    @Test
+    void shouldWarnAtStartUpWhenServerMayEvictClaims() {
+        createUser("dedup-config", STORE_COMMANDS);
+        admin.aclAddCommand("dedup-config", "+config|get");
+        admin.commands().configSet("maxmemory-policy", "volatile-ttl");
+        try {
+            String logs = CapturedLogs.during(STORE_LOGGER, () -> RedisClaimStore.connect(userUri("dedup-config"))
+                    .close());
+
+            assertThat(logs.lines().filter(line -> !line.startsWith("DEBUG"))).containsExactly("WARN "
+                    + STORE_LOGGER + ".ServerChecks - Redis at redis://dedup-config:******@127.0.0.1:" + server.port()
+                    + "?timeout=2s has maxmemory-policy volatile-ttl: when it reaches maxmemory it evicts keys, "
+                    + "claims among them (each has an expiry), and an evicted claim lets a duplicate run; set "
+                    + "maxmemory-policy noeviction");
+        } finally {
+            admin.commands().configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
+    @Test
+    void shouldStartSilentlyWhenServerNeverEvicts() {
+        String logs = CapturedLogs.during(STORE_LOGGER, () -> RedisClaimStore.connect(server.uri("timeout=2s"))
+                .close());
+
+        assertThat(logs.lines()).allMatch(line -> line.startsWith("DEBUG"));
+    }
+
+    @Test
+    void shouldClaimWithPasswordAndRefuseWithoutWhenServerRequiresOne() {
+        try (RedisServerProcess protectedServer = RedisServerProcess.start("--requirepass", "s3cret")) {
+            String address = "127.0.0.1:" + protectedServer.port();
+
+            try (RedisClaimStore store = RedisClaimStore.connect("redis://:s3cret@" + address + "?timeout=2s")) {
+                assertThat(store.claim(key("E1"), OwnerToken.random(), null, LEASE).status())
+                        .isEqualTo(Status.ACQUIRED);
+            }
+            assertThatThrownBy(() -> RedisClaimStore.connect("redis://:wrong@" + address + "?timeout=2s"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis at redis://").hasMessageNotContaining("wrong@")
+                    .hasMessageContaining("@" + address + "?timeout=2s refused the connection: WRONGPASS");
+            assertThatThrownBy(() -> RedisClaimStore.connect("redis://" + address + "?timeout=2s"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis at redis://" + address + "?timeout=2s refused the connection: "
+                            + "NOAUTH");
         }
     }
 
