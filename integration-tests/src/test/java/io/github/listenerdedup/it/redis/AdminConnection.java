@@ -8,6 +8,8 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A client and one connection of a test's own, for commands the store never sends; closing shuts both. Only for
@@ -58,12 +60,24 @@ public final class AdminConnection implements AutoCloseable {
     }
 
     /**
+     * Reads the server's command statistics.
+     *
+     * @param command the command's name in lower case, for example {@code evalsha}
+     * @return how often the server ran it since its statistics were last reset
+     */
+    public long calls(String command) {
+        Matcher matcher = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(commands().info("commandstats"));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    /**
      * Adds rules to an ACL user, in the syntax of {@code ACL SETUSER}, for example {@code +config|get}.
      *
      * @param user  the user
      * @param rules the rules
      */
-    void aclAddCommand(String user, String... rules) {
+    void aclSetUser(String user, String... rules) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user);
         for (String rule : rules) {
             args.add(rule);

@@ -10,6 +10,7 @@ import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.IncomingDelivery;
 import io.github.listenerdedup.it.HandlerRuns;
+import io.github.listenerdedup.it.jms.OutcomeCounts;
 import io.github.listenerdedup.store.redis.RedisClaimStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
@@ -18,8 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -49,7 +48,7 @@ class RedisSentinelIT {
     private static StatefulRedisSentinelConnection<String, String> sentinelConnection;
 
     private final HandlerRuns runs = new HandlerRuns();
-    private final Map<DeliveryOutcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    private final OutcomeCounts outcomes = new OutcomeCounts();
 
     @BeforeAll
     static void startServers() {
@@ -86,7 +85,7 @@ class RedisSentinelIT {
         DedupSettings settings = DedupSettings.builder().group("sentinel-" + UUID.randomUUID())
                 .inFlightWait(Duration.ofMillis(200)).build();
         try (RedisClaimStore store = RedisClaimStore.connect(uri);
-                Deduplicator deduplicator = new Deduplicator(settings, store, this::record)) {
+                Deduplicator deduplicator = new Deduplicator(settings, store, outcomes)) {
             List<String> before = ids(0);
             List<String> after = ids(EVENTS_PER_PHASE);
 
@@ -99,7 +98,7 @@ class RedisSentinelIT {
             assertThat(sentinelConnection.sync().getMasterAddrByName(PRIMARY_NAME))
                     .isInstanceOfSatisfying(InetSocketAddress.class, address -> assertThat(address.getPort())
                             .as("the primary's port after the failover").isEqualTo(replica.port()));
-            assertThat(count(DeliveryOutcome.STORE_UNAVAILABLE)).as("deliveries requeued during the switch")
+            assertThat(outcomes.of(DeliveryOutcome.STORE_UNAVAILABLE)).as("deliveries requeued during the switch")
                     .isPositive();
             assertThat(runs.successCounts()).hasSize(2 * EVENTS_PER_PHASE).allSatisfy((id, count) ->
                     assertThat(count).as("runs of %s", id).isOne());
@@ -129,15 +128,6 @@ class RedisSentinelIT {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-    }
-
-    private void record(String group, String eventId, DeliveryOutcome outcome) {
-        outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
-    }
-
-    private int count(DeliveryOutcome outcome) {
-        AtomicInteger count = outcomes.get(outcome);
-        return count == null ? 0 : count.get();
     }
 
     private static List<String> ids(int first) {

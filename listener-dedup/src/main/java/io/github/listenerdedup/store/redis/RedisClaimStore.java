@@ -27,14 +27,14 @@ import java.util.stream.Collectors;
  *
  * <p>Standalone Redis, TLS and Sentinel through a URI; the store opens and closes its own client:
  * <pre>{@code
- * RedisClaimStore store = RedisClaimStore.connect("redis://localhost:6379");
- * RedisClaimStore store = RedisClaimStore.connect("rediss://dedup:secret@redis.example.com:6380?timeout=2s");
- * RedisClaimStore store = RedisClaimStore.connect("redis-sentinel://s1:26379,s2:26379,s3:26379#claims");
+ * RedisClaimStore standalone = RedisClaimStore.connect("redis://localhost:6379");
+ * RedisClaimStore tls = RedisClaimStore.connect("rediss://dedup:secret@redis.example.com:6380?timeout=2s");
+ * RedisClaimStore sentinel = RedisClaimStore.connect("redis-sentinel://s1:26379,s2:26379,s3:26379#claims");
  * }</pre>
  * Redis Cluster through seed nodes, or through a cluster client of the caller's:
  * <pre>{@code
- * RedisClaimStore store = RedisClaimStore.connectCluster("redis://node-a:7000", "redis://node-b:7000");
- * RedisClaimStore store = RedisClaimStore.connectCluster(clusterClient);
+ * RedisClaimStore cluster = RedisClaimStore.connectCluster("redis://node-a:7000", "redis://node-b:7000");
+ * RedisClaimStore ownClient = RedisClaimStore.connectCluster(clusterClient);
  * }</pre>
  * or on a connection the caller opened (with {@link StringCodec#UTF8}) and will close; Lettuce connections are
  * thread-safe, and one is shared by every consumer thread:

@@ -106,6 +106,20 @@ class RedisFailuresTest {
     }
 
     @Test
+    void shouldThrowIllegalStateWhenASeedNodeRefusedAndTheClusterClientKeptItAsSuppressed() {
+        RedisException topology = new RedisException("Cannot retrieve cluster partitions");
+        topology.addSuppressed(new RedisConnectionException("Connection refused: /127.0.0.1:7001"));
+        topology.addSuppressed(new RedisCommandExecutionException("ERR This instance has cluster support disabled"));
+        RedisConnectionException failure = new RedisConnectionException("Unable to establish a connection to Redis "
+                + "Cluster", topology);
+
+        assertThat(RedisFailures.translateConnect("[redis://127.0.0.1:7000]", failure))
+                .isInstanceOf(IllegalStateException.class).hasCause(failure)
+                .hasMessage("Redis at [redis://127.0.0.1:7000] refused the connection: ERR This instance has cluster "
+                        + "support disabled");
+    }
+
+    @Test
     void shouldThrowStoreUnavailableWhenNothingAnswersAtConnect() {
         RedisConnectionException failure = new RedisConnectionException("Unable to connect to 127.0.0.1:1");
 
