@@ -2,14 +2,11 @@ package io.github.listenerdedup.it.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimResult.Status;
-import io.github.listenerdedup.core.ClaimStore;
-import io.github.listenerdedup.store.ClaimStoreContract;
 import io.github.listenerdedup.store.redis.RedisClaimStore;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -17,7 +14,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +28,9 @@ import org.junit.jupiter.api.Test;
  * {@link RedisClaimStore#connectCluster(String...)}; also where the keys land, and what the store refuses or warns
  * about at start-up.
  */
-class RedisClusterClaimStoreIT extends ClaimStoreContract {
+class RedisClusterClaimStoreIT extends RedisClaimStoreContract {
 
     private static final int PRIMARIES = 3;
-    private static final Duration SHORT_TTL = Duration.ofMillis(200);
-    private static final Duration EXPIRY_WAIT = Duration.ofSeconds(10);
-    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
 
     private static RedisTestCluster cluster;
     private static RedisClaimStore store;
@@ -45,6 +38,10 @@ class RedisClusterClaimStoreIT extends ClaimStoreContract {
     private static StatefulRedisClusterConnection<String, String> admin;
 
     private final String group = "cluster-" + UUID.randomUUID();
+
+    RedisClusterClaimStoreIT() {
+        super(() -> store, RedisClusterClaimStoreIT::redis);
+    }
 
     @BeforeAll
     static void startCluster() {
@@ -63,34 +60,8 @@ class RedisClusterClaimStoreIT extends ClaimStoreContract {
     }
 
     @Override
-    protected ClaimStore store() {
-        return store;
-    }
-
-    @Override
     protected ClaimKey key(String eventId) {
         return new ClaimKey("dedup", group, eventId);
-    }
-
-    @Override
-    protected Duration shortTtl() {
-        return SHORT_TTL;
-    }
-
-    @Override
-    protected void letShortTtlRunOut(ClaimKey key) {
-        await().atMost(EXPIRY_WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> redis().exists(key.render()) == 0);
-    }
-
-    @Override
-    protected long storedTimeLeftMillis(ClaimKey key) {
-        return redis().pttl(key.render());
-    }
-
-    @Override
-    protected Duration clockTolerance() {
-        return CLOCK_TOLERANCE;
     }
 
     @Test
