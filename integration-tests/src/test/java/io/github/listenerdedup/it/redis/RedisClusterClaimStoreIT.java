@@ -81,6 +81,22 @@ class RedisClusterClaimStoreIT extends RedisClaimStoreContract {
     }
 
     @Test
+    void shouldClaimThroughCallersClusterClientAndLeaveItsConnectionOpen() {
+        StatefulRedisClusterConnection<String, String> connection = adminClient.connect(StringCodec.UTF8);
+        try (RedisClaimStore onClient = RedisClaimStore.connectCluster(adminClient)) {
+            RedisClaimStore onConnection = new RedisClaimStore(connection);
+            ClaimKey key = key("E1");
+
+            assertThat(onClient.claim(key, first, null, LEASE).status()).isEqualTo(Status.ACQUIRED);
+            assertThat(onConnection.claim(key, second, null, LEASE).owner()).isEqualTo(first.value());
+            onConnection.close();
+            assertThat(connection.isOpen()).isTrue();
+        } finally {
+            connection.close();
+        }
+    }
+
+    @Test
     void shouldRefuseStandaloneStoreWhenPointedAtClusterNode() {
         String node = cluster.nodes().get(1).uri("timeout=2s");
 

@@ -81,7 +81,7 @@ class RedisSentinelIT {
 
     @Test
     void shouldFollowNewPrimaryAndNeverRunTwiceWhenSentinelFailsOverMidStream() {
-        String uri = "redis-sentinel://127.0.0.1:" + sentinel.port() + "?timeout=1s#" + PRIMARY_NAME;
+        String uri = "redis-sentinel://127.0.0.1:" + sentinel.port() + "#" + PRIMARY_NAME;
         DedupSettings settings = DedupSettings.builder().group("sentinel-" + UUID.randomUUID())
                 .inFlightWait(Duration.ofMillis(200)).build();
         try (RedisClaimStore store = RedisClaimStore.connect(uri);

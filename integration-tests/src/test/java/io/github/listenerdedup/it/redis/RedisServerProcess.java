@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * A {@code redis-server} process of a test's own, on a free loopback port, without persistence, for the faults and
- * commands that must never reach the shared server: a plain server, a node of Redis Cluster or a Sentinel. Stop it
- * in {@code @AfterAll}; a JVM that exits stops it too.
+ * commands that must never reach the shared server: a plain server, a node of Redis Cluster or a Sentinel. A replica
+ * of it is synchronised at once (no diskless-sync delay). Stop it in {@code @AfterAll}; a JVM that exits stops it
+ * too.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -127,11 +128,15 @@ public final class RedisServerProcess implements AutoCloseable {
     public void restart() {
         List<String> command = new ArrayList<>();
         command.add(BINARY);
-        if (extraArguments.contains("--sentinel")) {
+        boolean sentinel = extraArguments.contains("--sentinel");
+        if (sentinel) {
             command.add(directory.resolve("sentinel.conf").toString());
         }
         command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", directory.toString()));
+        if (!sentinel) {
+            command.addAll(List.of("--repl-diskless-sync-delay", "0"));
+        }
         command.addAll(extraArguments);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -39,17 +39,23 @@ final class RedisConnections {
     }
 
     /**
-     * Gives a URI the store's default timeout when it names none.
+     * Gives a URI the store's default timeout when it names none, in a copy that keeps its Sentinels (which
+     * Lettuce's own copy leaves out).
      *
      * @param uri     the URI
      * @param timeout the timeout to use instead of Lettuce's default of 60 seconds
      * @return the URI with a timeout of its own
      */
     static RedisURI withTimeout(RedisURI uri, Duration timeout) {
-        if (RedisURI.DEFAULT_TIMEOUT_DURATION.equals(uri.getTimeout())) {
-            return RedisURI.builder(uri).withTimeout(timeout).build();
+        if (!RedisURI.DEFAULT_TIMEOUT_DURATION.equals(uri.getTimeout())) {
+            return uri;
         }
-        return uri;
+        RedisURI.Builder copy = RedisURI.builder(uri).withTimeout(timeout);
+        uri.getSentinels().forEach(copy::withSentinel);
+        if (uri.getSentinelMasterId() != null) {
+            copy.withSentinelMasterId(uri.getSentinelMasterId());
+        }
+        return copy.build();
     }
 
     /**
