@@ -8,12 +8,15 @@ import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimResult.Status;
 import io.github.listenerdedup.store.redis.RedisClaimStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +74,7 @@ class RedisClusterClaimStoreIT extends RedisClaimStoreContract {
 
         for (ClaimKey key : keys) {
             assertThat(store.claim(key, first, null, LEASE).status()).isEqualTo(Status.ACQUIRED);
-            RedisClusterNode owner = admin.getPartitions().getPartitionBySlot(SlotHash.getSlot(key.render()));
+            RedisClusterNode owner = ownerOf(key);
             long onOwner = admin.getConnection(owner.getNodeId()).sync().exists(key.render());
             assertThat(onOwner).as("%s on the primary of slot %d", key, SlotHash.getSlot(key.render())).isOne();
             keysPerNode.merge(owner.getNodeId(), 1, Integer::sum);
@@ -103,6 +106,37 @@ class RedisClusterClaimStoreIT extends RedisClaimStoreContract {
         assertThatThrownBy(() -> RedisClaimStore.connect(node)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("Redis at " + node + " is a node of Redis Cluster, which answers MOVED for keys of "
                         + "other nodes; connect with RedisClaimStore.connectCluster(...) instead");
+    }
+
+    @Test
+    void shouldRefuseStandaloneStoreWhenRespTwoConnectionReadsClusterModeFromInfo() {
+        RedisClient client = respTwoClient(cluster.nodes().get(1).uri("timeout=2s"));
+        try {
+            assertThatThrownBy(() -> RedisClaimStore.connect(client)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is a node of Redis Cluster");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void shouldFailClaimWithAdviceWhenStandaloneClientCouldNotTellItMetAClusterNode() {
+        RedisServerProcess node = cluster.nodes().get(0);
+        try (AdminConnection admin = AdminConnection.to(node.uri(""))) {
+            admin.aclSetUser("dedup-resp2", "on", ">secret", "~dedup:*", "-@all", "+evalsha", "+eval");
+        }
+        ClaimKey elsewhere = IntStream.range(0, 100).mapToObj(i -> key("E" + i))
+                .filter(key -> ownerOf(key).getUri().getPort() != node.port()).findFirst().orElseThrow();
+        RedisClient client = respTwoClient("redis://dedup-resp2:secret@127.0.0.1:" + node.port() + "?timeout=2s");
+        try (RedisClaimStore standalone = RedisClaimStore.connect(client)) {
+            assertThatThrownBy(() -> standalone.claim(elsewhere, first, null, LEASE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis answered MOVED ")
+                    .hasMessageEndingWith(" to claim " + elsewhere.render() + ": a standalone client is pointed at "
+                            + "Redis Cluster; connect with RedisClaimStore.connectCluster(...)");
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
@@ -145,6 +179,16 @@ class RedisClusterClaimStoreIT extends RedisClaimStoreContract {
                     .extracting(ClaimResult::status, ClaimResult::owner)
                     .containsExactly(Status.IN_PROGRESS, first.value()));
         }
+    }
+
+    private static RedisClusterNode ownerOf(ClaimKey key) {
+        return admin.getPartitions().getPartitionBySlot(SlotHash.getSlot(key.render()));
+    }
+
+    private static RedisClient respTwoClient(String uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+        return client;
     }
 
     private static RedisAdvancedClusterCommands<String, String> redis() {

@@ -1,5 +1,6 @@
 package io.github.listenerdedup.store.redis;
 
+import io.lettuce.core.ConnectionState;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -41,10 +42,10 @@ final class ServerChecks {
      * @throws IllegalStateException when the server is a cluster node or a Sentinel
      */
     static void checkStandalone(StatefulRedisConnection<String, String> connection, String target) {
-        String mode = handshakeValue(connection, true);
-        if (mode == null) {
-            mode = infoField(connection.sync(), "redis_mode", target);
-        }
+        ConnectionState handshake = handshakeOf(connection);
+        String mode = handshake == null || handshake.getMode() == null
+                ? infoField(connection.sync(), "redis_mode", target)
+                : handshake.getMode();
         if ("cluster".equals(mode)) {
             throw new IllegalStateException("Redis at " + target + " is a node of Redis Cluster, which answers MOVED "
                     + "for keys of other nodes; connect with RedisClaimStore.connectCluster(...) instead");
@@ -53,7 +54,7 @@ final class ServerChecks {
             throw new IllegalStateException("Redis at " + target + " is a Sentinel, not a data node; connect with a "
                     + "redis-sentinel://host:port#primaryName URI instead");
         }
-        String role = handshakeValue(connection, false);
+        String role = handshake == null ? null : handshake.getRole();
         if ("replica".equals(role) || "slave".equals(role)) {
             log.warn("Redis at {} is a replica: it refuses every write (READONLY), so every claim fails as "
                     + "unavailable until it is promoted; connect to the primary or through Sentinel", target);
@@ -103,11 +104,11 @@ final class ServerChecks {
         }
     }
 
-    private static String handshakeValue(StatefulRedisConnection<String, String> connection, boolean mode) {
-        if (connection instanceof StatefulRedisConnectionImpl<String, String> impl) {
-            return mode ? impl.getConnectionState().getMode() : impl.getConnectionState().getRole();
-        }
-        return null;
+    /** What the server said of itself in the {@code HELLO} handshake; its mode and role are there on RESP3. */
+    private static ConnectionState handshakeOf(StatefulRedisConnection<String, String> connection) {
+        return connection instanceof StatefulRedisConnectionImpl<String, String> impl
+                ? impl.getConnectionState()
+                : null;
     }
 
     private static String infoField(RedisServerCommands<String, String> commands, String field, String target) {
