@@ -88,10 +88,8 @@ class RedisFailuresTest {
         RedisConnectionException failure = new RedisConnectionException("Unable to connect",
                 new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
 
-        assertThat(RedisFailures.translateConnect("redis://127.0.0.1", failure))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Redis at redis://127.0.0.1 refused the connection: "
-                        + "WRONGPASS invalid username-password pair");
+        assertRefusedAtConnect("redis://127.0.0.1", failure, "Redis at redis://127.0.0.1 refused the connection: "
+                + "WRONGPASS invalid username-password pair");
     }
 
     @Test
@@ -99,10 +97,9 @@ class RedisFailuresTest {
         RedisConnectionException failure = new RedisConnectionException("Unable to connect to 127.0.0.1:6380",
                 new IllegalStateException("wrapped", new SSLHandshakeException("PKIX path building failed")));
 
-        assertThat(RedisFailures.translateConnect("rediss://127.0.0.1:6380", failure))
-                .isInstanceOf(IllegalStateException.class).hasCause(failure)
-                .hasMessage("The TLS handshake with Redis at rediss://127.0.0.1:6380 failed: PKIX path building "
-                        + "failed; check that the server's certificate is trusted and names the host");
+        assertRefusedAtConnect("rediss://127.0.0.1:6380", failure, "The TLS handshake with Redis at "
+                + "rediss://127.0.0.1:6380 failed: PKIX path building failed; check that the server's certificate "
+                + "is trusted and names the host");
     }
 
     @Test
@@ -113,10 +110,8 @@ class RedisFailuresTest {
         RedisConnectionException failure = new RedisConnectionException("Unable to establish a connection to Redis "
                 + "Cluster", topology);
 
-        assertThat(RedisFailures.translateConnect("[redis://127.0.0.1:7000]", failure))
-                .isInstanceOf(IllegalStateException.class).hasCause(failure)
-                .hasMessage("Redis at [redis://127.0.0.1:7000] refused the connection: ERR This instance has cluster "
-                        + "support disabled");
+        assertRefusedAtConnect("[redis://127.0.0.1:7000]", failure, "Redis at [redis://127.0.0.1:7000] refused "
+                + "the connection: ERR This instance has cluster support disabled");
     }
 
     @Test
@@ -126,6 +121,11 @@ class RedisFailuresTest {
         assertThat(RedisFailures.translateConnect("redis://127.0.0.1:1", failure))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessage("Could not connect to Redis at redis://127.0.0.1:1: Unable to connect to 127.0.0.1:1");
+    }
+
+    private static void assertRefusedAtConnect(String target, RuntimeException failure, String message) {
+        assertThat(RedisFailures.translateConnect(target, failure)).isInstanceOf(IllegalStateException.class)
+                .hasCause(failure).hasMessage(message);
     }
 
     private static RuntimeException translate(RuntimeException failure) {
