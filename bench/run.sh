@@ -90,7 +90,7 @@ jmh() {
   # shellcheck disable=SC2086
   java -jar "$jar" "$benchmark" -p store="$store" -p expiryMillis="$expiry" -t "$count" $jmh_options \
     -jvmArgsAppend "-Dbench.redis.uri=redis://127.0.0.1:$port" -rf csv -rff "$out/$name.csv" >"$out/$name.log" 2>&1
-  echo "load ${count}: $(uptime | sed 's/.*load average: //')" >>"$out/$name.log"
+  echo "load-after $(uptime | sed 's/.*load average: //; s/,.*//')" >>"$out/$name.log"
 }
 
 run_jmh() {
@@ -121,6 +121,7 @@ redis_bench() {
     split(timing, t, " "); wall = t1 - t0
     printf "cpu-busy client=%.2f redis=%.2f\n", (t[1] + t[2]) / wall, (cpu1 - cpu0) / wall }' \
     >"$out/rb-$name-c$clients.cpu"
+  echo "load-after $(uptime | sed 's/.*load average: //; s/,.*//')" >>"$out/rb-$name-c$clients.cpu"
 }
 
 run_redis_benchmark() {

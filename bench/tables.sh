@@ -17,16 +17,21 @@ cpu() {
   sed -n 's/.*cpu-busy.*\<'"$2"'=\([-0-9.]*\).*/\1/p' "$1" | tail -1
 }
 
+# load FILE: the one-minute load average when the run ended, or ? for runs that did not record it.
+load() {
+  sed -n 's/^load-after \([0-9.]*\).*/\1/p' "$1" | tail -1 | grep . || echo "?"
+}
+
 throughput_row() {
   local label=$1 name=$2 count=$3 score
   [[ -f $out/$name-t$count.csv ]] || return 0
   score=$(csv_row "$out/$name-t$count.csv" "claimThenComplete")
   awk -v label="$label" -v n="$count" -v s="$score" -v jvm="$(cpu "$out/$name-t$count.log" jvm)" \
     -v lettuce="$(cpu "$out/$name-t$count.log" lettuce)" -v workers="$(cpu "$out/$name-t$count.log" workers)" \
-    -v redis="$(cpu "$out/$name-t$count.log" redis)" 'BEGIN {
+    -v redis="$(cpu "$out/$name-t$count.log" redis)" -v ld="$(load "$out/$name-t$count.log")" 'BEGIN {
       split(s, f, " ")
-      printf "| %s | %d | %.0f ± %.0f | %.0f | JVM %s (Lettuce %s, threads %s) | %s |\n",
-        label, n, f[1], f[2], 2 * f[1], jvm, lettuce, workers, redis }'
+      printf "| %s | %d | %.0f ± %.0f | %.0f | JVM %s (Lettuce %s, threads %s) | %s | %s |\n",
+        label, n, f[1], f[2], 2 * f[1], jvm, lettuce, workers, redis, ld }'
 }
 
 # rb_summary FILE: mean and sd of requests/s, and the means of avg, p50, p95, p99 and max latency in µs.
@@ -43,11 +48,12 @@ rb_throughput_row() {
   local label=$1 name=$2 count=$3 summary cpu_line
   [[ -f $out/rb-$name-c$count.csv ]] || return 0
   summary=$(rb_summary "$out/rb-$name-c$count.csv")
-  cpu_line=$(cat "$out/rb-$name-c$count.cpu")
-  awk -v label="$label" -v n="$count" -v s="$summary" -v c="$cpu_line" 'BEGIN {
+  cpu_line=$(head -1 "$out/rb-$name-c$count.cpu")
+  awk -v label="$label" -v n="$count" -v s="$summary" -v c="$cpu_line" -v ld="$(load "$out/rb-$name-c$count.cpu")" '
+    BEGIN {
       split(s, f, " "); split(c, g, /[ =]/)
-      printf "| %s | %d | %.0f ± %.0f (sd of %d) | %.0f | redis-benchmark %s | %s |\n",
-        label, n, f[1], f[2], f[8], f[1], g[3], g[5] }'
+      printf "| %s | %d | %.0f ± %.0f (sd of %d) | %.0f | redis-benchmark %s | %s | %s |\n",
+        label, n, f[1], f[2], f[8], f[1], g[3], g[5], ld }'
 }
 
 latency_row() {
@@ -72,8 +78,9 @@ rb_latency_row() {
 
 echo "### Throughput: claim + complete per second (JMH, ± 99.9% interval) beside redis-benchmark (± sd of runs)"
 echo
-echo "| client | threads / connections | operations/s | round trips/s | client cores busy | redis-server cores |"
-echo "|---|---:|---:|---:|---|---:|"
+echo "| client | threads / connections | operations/s | round trips/s | client cores busy | redis-server cores" \
+  "| load after |"
+echo "|---|---:|---:|---:|---|---:|---:|"
 for count in $threads; do
   throughput_row "RedisClaimStore claim + complete, 2 s retention" thrpt-redis "$count"
 done
@@ -90,7 +97,9 @@ for count in $threads; do
   throughput_row "InMemoryClaimStore claim + complete, 200 ms retention" thrpt-memory200 "$count"
 done
 echo
-echo "Round trips/s counts two store calls per claim + complete, one per redis-benchmark request."
+echo "Round trips/s counts two store calls per claim + complete, one per redis-benchmark request. Cores busy are"
+echo "CPU seconds per second: for JMH over the measured iterations, for redis-benchmark over its runs. Load after is"
+echo "the machine's one-minute load average when the run ended."
 echo
 echo "### Latency of one call, µs (JMH SampleTime: one claim; redis-benchmark: one request, mean of runs)"
 echo
