@@ -76,26 +76,24 @@ rb_latency_row() {
       printf "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", label, n, f[3], f[4], f[5], f[6], f[7], f[1] }'
 }
 
+# rows ROW_FUNCTION LABEL NAME: one row per thread count.
+rows() {
+  local count
+  for count in $threads; do
+    "$1" "$2" "$3" "$count"
+  done
+}
+
 echo "### Throughput: claim + complete per second (JMH, ± 99.9% interval) beside redis-benchmark (± sd of runs)"
 echo
 echo "| client | threads / connections | operations/s | round trips/s | client cores busy | redis-server cores" \
   "| load after |"
 echo "|---|---:|---:|---:|---|---:|---:|"
-for count in $threads; do
-  throughput_row "RedisClaimStore claim + complete, 2 s retention" thrpt-redis "$count"
-done
-for count in $threads; do
-  rb_throughput_row "redis-benchmark SET NX PX" set-nx-px "$count"
-done
-for count in $threads; do
-  rb_throughput_row "redis-benchmark EVALSHA claim script" claim-script "$count"
-done
-for count in $threads; do
-  throughput_row "InMemoryClaimStore claim + complete, 2 s retention" thrpt-memory "$count"
-done
-for count in $threads; do
-  throughput_row "InMemoryClaimStore claim + complete, 200 ms retention" thrpt-memory200 "$count"
-done
+rows throughput_row "RedisClaimStore claim + complete, 2 s retention" thrpt-redis
+rows rb_throughput_row "redis-benchmark SET NX PX" set-nx-px
+rows rb_throughput_row "redis-benchmark EVALSHA claim script" claim-script
+rows throughput_row "InMemoryClaimStore claim + complete, 2 s retention" thrpt-memory
+rows throughput_row "InMemoryClaimStore claim + complete, 200 ms retention" thrpt-memory200
 echo
 echo "Round trips/s counts two store calls per claim + complete, one per redis-benchmark request. Cores busy are"
 echo "CPU seconds per second: for JMH over the measured iterations, for redis-benchmark over its runs. Load after is"
@@ -105,18 +103,10 @@ echo "### Latency of one call, µs (JMH SampleTime: one claim; redis-benchmark: 
 echo
 echo "| client | threads / connections | mean | p50 | p95 | p99 | max | threads ÷ mean, calls/s |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-for count in $threads; do
-  latency_row "RedisClaimStore claim, 2 s lease" latency-redis "$count"
-done
-for count in $threads; do
-  rb_latency_row "redis-benchmark SET NX PX" set-nx-px "$count"
-done
-for count in $threads; do
-  rb_latency_row "redis-benchmark EVALSHA claim script" claim-script "$count"
-done
-for count in $threads; do
-  latency_row "InMemoryClaimStore claim, 200 ms lease" latency-memory200 "$count"
-done
+rows latency_row "RedisClaimStore claim, 2 s lease" latency-redis
+rows rb_latency_row "redis-benchmark SET NX PX" set-nx-px
+rows rb_latency_row "redis-benchmark EVALSHA claim script" claim-script
+rows latency_row "InMemoryClaimStore claim, 200 ms lease" latency-memory200
 echo
 echo "For redis-benchmark the last column is its measured requests/s."
 echo
