@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
  * The store calls of one first delivery, counted per second: a claim of a fresh id with a new token, then its
- * completion. A delivery's handler and broker are left out, so the figure is the most a store can give a consumer.
+ * completion. A delivery's handler and broker are left out, so the figure bounds what consumers on the same
+ * machine can get from the store.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Keys no claim has used yet, one thread's own: {@code dedup:<group>:<uuid>}, where the group is random for the
  * benchmark process and each id is a UUID whose high bits are random for the thread and whose low bits count.
- * A key is as long as one of a consumer that reads UUID event ids, and making it costs no random draw.
+ * A key is about as long as one of a consumer that reads UUID event ids, and making it costs no random draw.
  */
 @State(Scope.Thread)
 public class FreshKeys {
