@@ -269,8 +269,8 @@ public final class Deduplicator implements AutoCloseable {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
             noteStoreFailure(e);
-            log.warn("Could not release {} after the handler failed ({}); the claim expires after its lease of {}",
-                    key, e.toString(), settings.lease());
+            log.warn("Could not release {} after the handler failed: {}; the claim expires after its lease of {}",
+                    key, describe(e), settings.lease());
         }
         report(key.eventId(), outcome);
     }
@@ -287,8 +287,8 @@ public final class Deduplicator implements AutoCloseable {
             return report(key.eventId(), DeliveryOutcome.LEASE_LOST);
         } catch (RuntimeException e) {
             noteStoreFailure(e);
-            log.warn("Handled {} but could not record its completion ({}); acknowledged anyway, and a redelivery "
-                    + "after the lease of {} would run it again", key, e.toString(), settings.lease());
+            log.warn("Handled {} but could not record its completion: {}; acknowledged anyway, and a redelivery "
+                    + "after the lease of {} would run it again", key, describe(e), settings.lease());
             return report(key.eventId(), DeliveryOutcome.COMPLETION_LOST);
         }
     }
@@ -307,6 +307,10 @@ public final class Deduplicator implements AutoCloseable {
             noteStoreFailure(e);
             return false;
         }
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof StoreUnavailableException ? "the store is unreachable" : e.toString();
     }
 
     private void noteStoreFailure(RuntimeException e) {

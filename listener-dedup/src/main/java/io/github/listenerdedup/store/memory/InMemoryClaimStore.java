@@ -19,15 +19,16 @@ import java.util.function.LongSupplier;
  * are lost when the JVM stops and are not shared with other processes: use it for tests, demos and a single
  * consumer instance.
  *
- * <p>Expired claims are removed when their key is next touched and by a sweep every
- * {@value #SWEEP_EVERY} operations, so memory stays bounded by the claims alive within the retention.
+ * <p>Expired claims are removed when their key is next touched, and by a sweep after as many operations as the
+ * store holds keys (at least {@value #SWEEP_EVERY}): memory stays within twice the claims alive within the
+ * retention, and each operation pays a constant share of the sweeps.
  */
 public final class InMemoryClaimStore implements ClaimStore {
 
     static final int SWEEP_EVERY = 4096;
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicInteger operations = new AtomicInteger();
+    private final AtomicInteger operationsSinceSweep = new AtomicInteger();
     private final LongSupplier nanoTime;
     private final Clock clock;
 
@@ -163,7 +164,8 @@ public final class InMemoryClaimStore implements ClaimStore {
             Entry live = current == null || current.isExpired(now) ? null : current;
             return change.apply(now, live);
         });
-        if (operations.incrementAndGet() % SWEEP_EVERY == 0) {
+        if (operationsSinceSweep.incrementAndGet() >= Math.max(SWEEP_EVERY, entries.size())) {
+            operationsSinceSweep.set(0);
             entries.values().removeIf(entry -> entry.isExpired(nanoTime.getAsLong()));
         }
     }
