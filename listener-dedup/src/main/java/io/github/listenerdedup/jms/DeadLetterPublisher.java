@@ -7,11 +7,12 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.ClassUtils;
 
 /**
  * Sends a copy of a rejected delivery to the dead-letter queue, in the session that consumed it: JMS has no reject
- * call, and in a transacted session one commit then covers the copy and the consumption of the original.
+ * call. In a transacted session one commit then covers the copy and the consumption of the original; in the other
+ * modes the copy is sent at once, before the original is acknowledged, so a lost acknowledgement can leave a
+ * second copy but never none.
  *
  * <p>The copy is made before sending, because sending a received ActiveMQ message rewrites its destination and
  * message id. It is sent persistent, without expiry, at the original's priority.
@@ -20,8 +21,7 @@ final class DeadLetterPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
-    private static final boolean ACTIVEMQ_PRESENT = ClassUtils.isPresent(
-            "org.apache.activemq.command.ActiveMQMessage", DeadLetterPublisher.class.getClassLoader());
+    private static final boolean ACTIVEMQ_PRESENT = isPresent("org.apache.activemq.command.ActiveMQMessage");
 
     private final String queueName;
 
@@ -56,6 +56,15 @@ final class DeadLetterPublisher {
             producer.send(copy, DeliveryMode.PERSISTENT, original.getJMSPriority(), Message.DEFAULT_TIME_TO_LIVE);
         }
         log.info("Sent a copy of rejected {} to dead-letter queue '{}': {}", description, queueName, reason);
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, DeadLetterPublisher.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static Message copyOf(Message original, Session session, String reason) throws JMSException {
