@@ -71,7 +71,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      * @throws IllegalArgumentException when the delegate is neither kind of listener
      */
     public DeduplicatingMessageListener(Object delegate, Deduplicator deduplicator) {
-        this(delegate, new JmsDeliveryProcessor(deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE));
+        this(delegate, new JmsDeliveryProcessor(log, deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE));
     }
 
     /**
@@ -84,8 +84,8 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      */
     public DeduplicatingMessageListener(Object delegate, Deduplicator deduplicator,
             EventIdResolver<Message> idResolver) {
-        this(delegate, new JmsDeliveryProcessor(deduplicator, Objects.requireNonNull(idResolver, "idResolver"),
-                DEFAULT_DEAD_LETTER_QUEUE));
+        this(delegate, new JmsDeliveryProcessor(log, deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE)
+                .withIdResolver(idResolver));
     }
 
     private DeduplicatingMessageListener(Object delegate, JmsDeliveryProcessor processor) {
@@ -101,8 +101,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      * @throws IllegalArgumentException when the name is blank
      */
     public DeduplicatingMessageListener withDeadLetterQueue(String queueName) {
-        return new DeduplicatingMessageListener(delegate, new JmsDeliveryProcessor(processor.deduplicator(),
-                processor.givenResolver(), queueName));
+        return new DeduplicatingMessageListener(delegate, processor.withDeadLetterQueue(queueName));
     }
 
     /** @return the decorated listener */

@@ -7,6 +7,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code AUTO_ACKNOWLEDGE}, {@code DUPS_OK_ACKNOWLEDGE}</td><td>returns; the session
  *       acknowledges</td><td>throws; ActiveMQ redelivers</td></tr>
  * </table>
+ * On a topic, ActiveMQ acknowledges {@code DUPS_OK_ACKNOWLEDGE} deliveries in batches and never redelivers one whose
+ * listener threw, so a failure there is logged at ERROR: use another mode on topics.
  * Redeliveries follow the connection factory's {@code RedeliveryPolicy}: after {@code maximumRedeliveries} the
  * client hands the message to the broker's dead-letter queue. A rejected delivery (unusable id, same id with other
  * content, last of {@code maxAttempts}) is copied to the dead-letter queue in this session first: in a transacted
@@ -109,8 +112,8 @@ public final class DeduplicatingSessionListener implements MessageListener {
      * @throws IllegalArgumentException when the name is blank
      */
     public DeduplicatingSessionListener withDeadLetterQueue(String queueName) {
-        return new DeduplicatingSessionListener(session, acknowledgement, delegate, new JmsDeliveryProcessor(
-                processor.deduplicator(), processor.givenResolver(), queueName));
+        return new DeduplicatingSessionListener(session, acknowledgement, delegate,
+                processor.withDeadLetterQueue(queueName));
     }
 
     /** @return the decorated listener */
@@ -166,7 +169,7 @@ public final class DeduplicatingSessionListener implements MessageListener {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(delegate, "delegate");
         SessionAcknowledgement acknowledgement = SessionAcknowledgement.of(session);
-        JmsDeliveryProcessor processor = new JmsDeliveryProcessor(deduplicator, idResolver,
+        JmsDeliveryProcessor processor = new JmsDeliveryProcessor(log, deduplicator, idResolver,
                 DeduplicatingMessageListener.DEFAULT_DEAD_LETTER_QUEUE);
         String group = deduplicator.settings().group();
         String where = "a " + acknowledgement.description() + " session";
@@ -190,6 +193,7 @@ public final class DeduplicatingSessionListener implements MessageListener {
 
     private void giveBack(Message message, Throwable failure) {
         if (acknowledgement.redeliversWhenListenerThrows()) {
+            warnIfNeverRedelivered(message);
             throw unchecked(message, failure);
         }
         try {
@@ -200,6 +204,22 @@ public final class DeduplicatingSessionListener implements MessageListener {
         }
         if (failure instanceof Error error) {
             throw error;
+        }
+    }
+
+    private void warnIfNeverRedelivered(Message message) {
+        if (acknowledgement == SessionAcknowledgement.DUPS_OK && isFromTopic(message)) {
+            log.error("Cannot hand {} back for redelivery: ActiveMQ acknowledges DUPS_OK_ACKNOWLEDGE deliveries from a "
+                    + "topic in batches and does not redeliver one whose listener threw; use AUTO_ACKNOWLEDGE, "
+                    + "CLIENT_ACKNOWLEDGE or a transacted session on topics", JmsText.describe(message));
+        }
+    }
+
+    private static boolean isFromTopic(Message message) {
+        try {
+            return message.getJMSDestination() instanceof Topic;
+        } catch (JMSException e) {
+            return false;
         }
     }
 

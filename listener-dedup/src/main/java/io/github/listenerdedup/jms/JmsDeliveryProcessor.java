@@ -16,20 +16,18 @@ import jakarta.jms.Message;
 import jakarta.jms.Session;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What both JMS decorators do with one delivery before they settle it: read its id (and its body, for
  * fingerprints), let the deduplicator decide, send a copy of a rejected delivery to the dead-letter queue in the
  * consuming session, and log one WARN line for each failure of the listener, naming the id and
- * {@code JMSXDeliveryCount}. Free of Spring types, so that plain JMS can use it.
+ * {@code JMSXDeliveryCount}, under the decorator's logger. Free of Spring types, so that plain JMS can use it.
  */
 final class JmsDeliveryProcessor {
 
-    private static final Logger log = LoggerFactory.getLogger(JmsDeliveryProcessor.class);
-
     private static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 
+    private final Logger log;
     private final Deduplicator deduplicator;
     private final EventIdResolver<Message> idResolver;
     private final boolean idFromHeader;
@@ -39,11 +37,14 @@ final class JmsDeliveryProcessor {
     /**
      * Creates the processor.
      *
+     * @param log             the decorator's logger, which writes the lines about its deliveries
      * @param deduplicator    decides each delivery
      * @param idResolver      reads the raw id value, or {@code null} to read the deduplicator's header name
      * @param deadLetterQueue where rejected deliveries are copied
      */
-    JmsDeliveryProcessor(Deduplicator deduplicator, EventIdResolver<Message> idResolver, String deadLetterQueue) {
+    JmsDeliveryProcessor(Logger log, Deduplicator deduplicator, EventIdResolver<Message> idResolver,
+            String deadLetterQueue) {
+        this.log = Objects.requireNonNull(log, "log");
         this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
         this.idFromHeader = idResolver == null;
         String headerName = deduplicator.settings().headerName();
@@ -52,12 +53,33 @@ final class JmsDeliveryProcessor {
         this.idReader = new EventIdReader(deduplicator.settings().maxIdLength());
     }
 
+    /**
+     * The same processor copying rejected deliveries to another queue.
+     *
+     * @param queueName the queue's name
+     * @return a new processor
+     */
+    JmsDeliveryProcessor withDeadLetterQueue(String queueName) {
+        return new JmsDeliveryProcessor(log, deduplicator, givenResolver(), queueName);
+    }
+
+    /**
+     * The same processor reading the id with a resolver.
+     *
+     * @param resolver the resolver
+     * @return a new processor
+     */
+    JmsDeliveryProcessor withIdResolver(EventIdResolver<Message> resolver) {
+        return new JmsDeliveryProcessor(log, deduplicator, Objects.requireNonNull(resolver, "idResolver"),
+                deadLetterQueue());
+    }
+
     Deduplicator deduplicator() {
         return deduplicator;
     }
 
     /** @return the resolver as given, or {@code null} when the id is read from the header name */
-    EventIdResolver<Message> givenResolver() {
+    private EventIdResolver<Message> givenResolver() {
         return idFromHeader ? null : idResolver;
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.command.ActiveMQTextMessage;
+import org.apache.activemq.command.ActiveMQTopic;
 import org.junit.jupiter.api.Test;
 
 class DeduplicatingSessionListenerTest {
@@ -57,12 +58,12 @@ class DeduplicatingSessionListenerTest {
         ActiveMQTextMessage message = received(session, "body", "E2");
         message.setRedeliveryCounter(2);
 
-        String log = CapturedLogs.during(JmsDeliveryProcessor.class, () -> decorator.onMessage(message));
+        String log = CapturedLogs.during(DeduplicatingSessionListener.class, () -> decorator.onMessage(message));
 
         assertThat(session.calls()).containsExactly("rollback");
         assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
         assertThat(log.lines().filter(line -> !line.startsWith("DEBUG")))
-                .containsExactly("WARN io.github.listenerdedup.jms.JmsDeliveryProcessor - Listener of group "
+                .containsExactly("WARN io.github.listenerdedup.jms.DeduplicatingSessionListener - Listener of group "
                 + "'billing' failed on event id E2 (JMSXDeliveryCount 3) from queue 'orders': "
                 + "java.lang.IllegalStateException: handler failed; its claim was released, and the broker redelivers "
                 + "the message or dead-letters it after its maximum redeliveries");
@@ -178,6 +179,22 @@ class DeduplicatingSessionListenerTest {
                 + "settle " + JmsText.describe(message) + " (processed) in a transacted session: "
                 + "jakarta.jms.JMSException: commit failed: the connection is closed; the broker redelivers it, and "
                 + "its claim decides again");
+    }
+
+    @Test
+    void shouldLogErrorWhenListenerFailsOnTopicInDupsOkAcknowledge() throws Exception {
+        RecordingSession session = new RecordingSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        DeduplicatingSessionListener decorator = decorate(session, failing, settings().build());
+        ActiveMQTextMessage message = received(session, "fails", "E13");
+        message.setDestination(new ActiveMQTopic("events"));
+
+        String log = CapturedLogs.during(DeduplicatingSessionListener.class,
+                () -> assertThatThrownBy(() -> decorator.onMessage(message)).isSameAs(failure));
+
+        assertThat(log).contains("ERROR io.github.listenerdedup.jms.DeduplicatingSessionListener - Cannot hand "
+                + "message " + message.getJMSMessageID() + " from topic 'events' back for redelivery: ActiveMQ "
+                + "acknowledges DUPS_OK_ACKNOWLEDGE deliveries from a topic in batches and does not redeliver one "
+                + "whose listener threw; use AUTO_ACKNOWLEDGE, CLIENT_ACKNOWLEDGE or a transacted session on topics");
     }
 
     @Test
