@@ -1,7 +1,6 @@
 package io.github.listenerdedup.it.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.listenerdedup.core.ClaimSnapshot;
@@ -31,9 +30,9 @@ import org.springframework.jms.listener.adapter.MessageListenerAdapter;
 import org.springframework.jms.support.converter.JacksonJsonMessageConverter;
 
 /**
- * Failures on a real broker: a container that acknowledges before its listener runs is refused at start-up; a
- * handler that throws once is rolled back and runs again; a failure before the handler (conversion) or an
- * {@code Error} releases the claim instead of leaving it in progress.
+ * Failures on a real broker: a handler that throws once is rolled back and runs again; a failure before the handler
+ * (conversion) or an {@code Error} releases the claim instead of leaving it in progress. The refusal of containers
+ * that acknowledge before their listener runs is in {@link JmsContainerModesIT}.
  */
 class JmsFailureIT {
 
@@ -61,24 +60,6 @@ class JmsFailureIT {
     @AfterEach
     void stopConsumers() {
         activeMq.stopContainers();
-    }
-
-    @Test
-    void shouldRefuseStartupWhenContainerAcknowledgesAutomatically() throws Exception {
-        activeMq.publish(queue, Map.of(HEADER, "E15"), "body");
-        MessageListener listener = message -> runs.started(idOf(message));
-        DefaultMessageListenerContainer container = activeMq.transactedContainer(queue, 1, listener);
-        container.setSessionTransacted(false);
-
-        assertThatThrownBy(() -> JmsDeduplication.applyTo(container, deduplicator))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("sessionTransacted=false with sessionAcknowledgeMode=AUTO_ACKNOWLEDGE is refused for "
-                        + "deduplication on queue '" + queue + "': this container acknowledges each message before "
-                        + "the listener runs, so a delivery whose claim was released could never be retried; set "
-                        + "sessionTransacted=true");
-        assertThat(container.isRunning()).isFalse();
-        assertThat(activeMq.queueSize(queue)).as("the message waits for a supported container").isEqualTo(1);
-        assertThat(runs.totalStarts()).isZero();
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,8 +33,8 @@ import org.springframework.jms.annotation.JmsListener;
 
 /**
  * {@code @JmsListener} methods deduplicated by {@link DeduplicatingJmsListenerContainerFactory} in a Spring
- * context: a transacted factory rolls a failed delivery back and runs it again; a factory that acknowledges before
- * the listener runs stops the context from starting.
+ * context: a transacted or client-acknowledging factory has a failed delivery redelivered and runs it again; a
+ * factory that acknowledges before the listener runs stops the context from starting.
  */
 class JmsListenerFactoryIT {
 
@@ -62,9 +64,10 @@ class JmsListenerFactoryIT {
         }
     }
 
-    @Test
-    void shouldRollBackAndRunAgainWhenAnnotatedListenerThrowsOnce() throws Exception {
-        context = startContext(true);
+    @ParameterizedTest
+    @EnumSource(value = SessionMode.class, names = {"TRANSACTED", "CLIENT_ACKNOWLEDGE"})
+    void shouldRedeliverAndRunAgainWhenAnnotatedListenerThrowsOnce(SessionMode mode) throws Exception {
+        context = startContext(mode);
         await().atMost(SETTLE).until(() -> activeMq.consumerCount(queue) == 1);
         OrderListener listener = context.getBean(OrderListener.class);
 
@@ -79,31 +82,31 @@ class JmsListenerFactoryIT {
 
     @Test
     void shouldFailStartupWhenListenerFactoryIsNotTransacted() {
-        assertThatThrownBy(() -> startContext(false))
+        assertThatThrownBy(() -> startContext(SessionMode.AUTO_ACKNOWLEDGE))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("sessionTransacted=false with sessionAcknowledgeMode=AUTO_ACKNOWLEDGE is refused for "
                         + "deduplication on queue '" + queue + "': this container acknowledges each message before "
                         + "the listener runs, so a delivery whose claim was released could never be retried; set "
-                        + "sessionTransacted=true");
+                        + "sessionTransacted=true, or sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE");
     }
 
-    private AnnotationConfigApplicationContext startContext(boolean transacted) {
+    private AnnotationConfigApplicationContext startContext(SessionMode mode) {
         AnnotationConfigApplicationContext started = new AnnotationConfigApplicationContext();
         started.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("it", Map.of("it.queue", queue)));
         started.registerBean("jmsListenerContainerFactory", DeduplicatingJmsListenerContainerFactory.class,
-                () -> listenerFactory(transacted));
+                () -> listenerFactory(mode));
         started.register(ListenerConfiguration.class);
         started.refresh();
         return started;
     }
 
-    private DeduplicatingJmsListenerContainerFactory listenerFactory(boolean transacted) {
+    private DeduplicatingJmsListenerContainerFactory listenerFactory(SessionMode mode) {
         Deduplicator deduplicator = new Deduplicator(settings(), store);
         DeduplicatingJmsListenerContainerFactory factory = new DeduplicatingJmsListenerContainerFactory(
                 endpoint -> JmsDeduplication.of(deduplicator));
         factory.setConnectionFactory(activeMq.connectionFactory());
-        factory.setSessionTransacted(transacted);
+        mode.applyTo(factory);
         factory.setReceiveTimeout(100L);
         return factory;
     }
