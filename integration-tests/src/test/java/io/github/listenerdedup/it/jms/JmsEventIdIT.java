@@ -32,9 +32,11 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.jms.listener.SessionAwareMessageListener;
 
 /**
- * How event ids are read from JMS properties on a real broker: missing, blank and too long ids are copied to the
- * dead-letter queue without running the handler; {@code JMSMessageID} stands in when configured; numbers and their
- * text are one id; a property name that is not a Java identifier still works.
+ * How event ids are read from JMS properties on a real broker, by the rules of every broker: missing, blank, too
+ * long and unreadable ids (floating-point numbers, booleans) are copied to the dead-letter queue without running the
+ * handler; {@code JMSMessageID} stands in for any of them when configured, or the handler runs without a claim;
+ * integral numbers and their text are one id; a property name that is not a Java identifier still works, with a
+ * start-up WARN.
  */
 class JmsEventIdIT {
 
@@ -134,8 +136,12 @@ class JmsEventIdIT {
     }
 
     @Test
-    void shouldReadIdWhenPropertyNameIsNotJavaIdentifier() throws Exception {
-        start(settings().headerName("event-id").build(), "event-id");
+    void shouldReadIdAndWarnAtStartupWhenPropertyNameIsNotJavaIdentifier() throws Exception {
+        List<String> lines = TestLogs.during(JmsDeduplication.class,
+                () -> start(settings().headerName("event-id").build(), "event-id"));
+        assertThat(TestLogs.messages(lines, "WARN")).containsExactly("Event id property 'event-id' of group '" + group
+                + "' on queue '" + queue + "' is not a Java identifier: JMS message selectors cannot refer to it, "
+                + "though ActiveMQ accepts it and STOMP producers send it");
 
         activeMq.publish(queue, Map.of("event-id", "E-dashed"), "first");
         activeMq.publish(queue, Map.of("event-id", "E-dashed"), "second");
@@ -144,6 +150,67 @@ class JmsEventIdIT {
         awaitDrained();
         assertThat(runs.startsOf("E-dashed")).isEqualTo(1);
         assertThat(stateOf("E-dashed")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldCopyToDeadLetterQueueAsUnreadableWhenIdIsNeitherTextNorIntegral() throws Exception {
+        start(settings().build(), HEADER);
+
+        activeMq.publish(queue, Map.of(HEADER, 12.5d), "double");
+        activeMq.publish(queue, Map.of(HEADER, true), "boolean");
+        activeMq.publish(queue, Map.of(HEADER, 7.0f), "float");
+
+        List<ActiveMQMessage> deadLetters = awaitDeadLetters(3);
+        assertThat(deadLetters).extracting(JmsEventIdIT::reasonOf).containsExactlyInAnyOrder(
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Double, which has no text form)",
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Boolean, which has no text form)",
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Float, which has no text form)");
+        assertThat(runs.totalStarts()).isZero();
+        assertThat(store.claimCalls()).isZero();
+    }
+
+    @Test
+    void shouldHandleOnceWhenIdArrivesAsShortByteAndText() throws Exception {
+        start(settings().build(), HEADER);
+
+        activeMq.publish(queue, Map.of(HEADER, (short) 7), "as short");
+        activeMq.publish(queue, Map.of(HEADER, (byte) 7), "as byte");
+        activeMq.publish(queue, Map.of(HEADER, "7"), "as text");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 2);
+        awaitDrained();
+        assertThat(runs.startsOf("7")).isEqualTo(1);
+        assertThat(store.keysClaimed()).containsExactly(settings().build().keyFor("7"));
+    }
+
+    @Test
+    void shouldFallBackToMessageIdWhenIdIsBlankOrTooLong() throws Exception {
+        start(settings().missingId(MissingIdPolicy.MESSAGE_ID).build(), "JMSMessageID");
+
+        activeMq.publish(queue, Map.of(HEADER, " "), "blank id");
+        activeMq.publish(queue, Map.of(HEADER, "E".repeat(300)), "too long");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.PROCESSED) == 2);
+        awaitDrained();
+        assertThat(runs.succeededIds()).hasSize(2).allSatisfy(id -> {
+            assertThat(id).startsWith("ID:");
+            assertThat(stateOf(id)).isEqualTo(ClaimState.COMPLETED);
+        });
+        assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
+    }
+
+    @Test
+    void shouldRunWithoutClaimWhenIdIsMissingAndPolicyIsProcess() throws Exception {
+        start(settings().missingId(MissingIdPolicy.PROCESS).build(), HEADER);
+
+        activeMq.publish(queue, Map.of(), "no id");
+        activeMq.publish(queue, Map.of(), "no id again");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.PROCESSED_WITHOUT_CLAIM) == 2);
+        awaitDrained();
+        assertThat(runs.startsOf("null")).isEqualTo(2);
+        assertThat(store.claimCalls()).isZero();
+        assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
     }
 
     private void start(DedupSettings settings, String idProperty) {
