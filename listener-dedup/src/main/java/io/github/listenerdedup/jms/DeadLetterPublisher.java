@@ -21,8 +21,6 @@ final class DeadLetterPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
-    private static final boolean ACTIVEMQ_PRESENT = isPresent("org.apache.activemq.command.ActiveMQMessage");
-
     private final String queueName;
 
     DeadLetterPublisher(String queueName) {
@@ -58,17 +56,8 @@ final class DeadLetterPublisher {
         log.info("Sent a copy of rejected {} to dead-letter queue '{}': {}", description, queueName, reason);
     }
 
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, DeadLetterPublisher.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     private static Message copyOf(Message original, Session session, String reason) throws JMSException {
-        if (ACTIVEMQ_PRESENT && ActiveMqDeadLetterCopy.accepts(original)) {
+        if (ActiveMqClient.PRESENT && ActiveMqDeadLetterCopy.accepts(original)) {
             return ActiveMqDeadLetterCopy.of(original, reason);
         }
         return PortableDeadLetterCopy.of(original, session, reason);

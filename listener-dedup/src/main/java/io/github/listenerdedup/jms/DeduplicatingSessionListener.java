@@ -178,6 +178,9 @@ public final class DeduplicatingSessionListener implements MessageListener {
             idSource = "property '" + deduplicator.settings().headerName() + "'";
             PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(), group, where);
         }
+        if (ActiveMqClient.PRESENT) {
+            ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, session, where);
+        }
         log.info("Deduplicating a listener for group '{}' in {}: event id from {}", group, where, idSource);
         return new DeduplicatingSessionListener(session, acknowledgement, delegate, processor);
     }

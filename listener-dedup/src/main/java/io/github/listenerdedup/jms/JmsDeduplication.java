@@ -133,6 +133,9 @@ public final class JmsDeduplication {
         if (decorator.readsIdFromHeader()) {
             PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(), group, where);
         }
+        if (ActiveMqClient.PRESENT) {
+            ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, container.getConnectionFactory(), where);
+        }
         container.setMessageListener(decorator);
         log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
                 + "queue '{}'", where, group, idSource(), deadLetterQueue);

@@ -9,6 +9,7 @@ import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
+import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.command.ActiveMQTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.config.SimpleJmsListenerEndpoint;
@@ -188,6 +189,35 @@ class JmsDeduplicationTest {
         assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - Event id property 'escape' of "
                 + "group 'billing' on queue 'orders' is a word of the JMS selector syntax: message selectors cannot "
                 + "refer to it, though ActiveMQ accepts it");
+    }
+
+    @Test
+    void shouldWarnWhenFailoverConnectionFactoryChecksDuplicates() {
+        DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
+        container.setConnectionFactory(new ActiveMQConnectionFactory("failover:(tcp://127.0.0.1:61616)"));
+
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator));
+
+        assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - The ActiveMQ connection of "
+                + "queue 'orders' uses the failover transport with checkForDuplicates=true: after a reconnect the "
+                + "client poison-acks a redelivered message it had handed to a listener before, and the broker "
+                + "dead-letters it; set checkForDuplicates=false on the connection factory (or "
+                + "jms.checkForDuplicates=false in the broker URL), since the deduplicator recognises redeliveries "
+                + "itself");
+    }
+
+    @Test
+    void shouldNotWarnWhenFailoverConnectionFactoryLeavesDuplicatesToDeduplicator() {
+        DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
+        ActiveMQConnectionFactory connectionFactory = new ActiveMQConnectionFactory("failover:(tcp://127.0.0.1:61616)");
+        connectionFactory.setCheckForDuplicates(false);
+        container.setConnectionFactory(connectionFactory);
+
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator));
+
+        assertThat(log).doesNotContain("WARN");
     }
 
     @Test
