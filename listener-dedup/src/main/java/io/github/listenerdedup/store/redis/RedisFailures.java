@@ -18,7 +18,8 @@ import java.util.Locale;
 final class RedisFailures {
 
     private static final List<String> UNAVAILABLE_REPLIES =
-            List.of("LOADING", "READONLY", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "OOM");
+            List.of("LOADING", "READONLY", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "OOM", "NOREPLICAS",
+            "MISCONF");
 
     private RedisFailures() {
     }
