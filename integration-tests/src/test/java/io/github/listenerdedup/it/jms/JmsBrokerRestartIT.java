@@ -112,11 +112,11 @@ class JmsBrokerRestartIT {
                 PlainConsumers.open(activeMq.checkingDuplicatesConnectionFactory())
                         .add(queue, SessionMode.TRANSACTED, listener, deduplicator));
 
-        assertThat(TestLogs.messages(lines, "WARN")).containsExactly("The ActiveMQ connection of a transacted session "
-                + "uses the failover transport with checkForDuplicates=true: after a reconnect the client poison-acks a "
-                + "redelivered message it had handed to a listener before, and the broker dead-letters it; set "
-                + "checkForDuplicates=false on the connection factory (or jms.checkForDuplicates=false in the broker "
-                + "URL), since the deduplicator recognises redeliveries itself");
+        assertThat(TestLogs.messages(lines, "WARN")).containsExactly("The ActiveMQ connection of a transacted "
+                + "session uses the failover transport with checkForDuplicates=true: after a reconnect the client "
+                + "poison-acks a redelivered message it had handed to a listener before, and the broker dead-letters "
+                + "it; set checkForDuplicates=false on the connection factory (or jms.checkForDuplicates=false in the "
+                + "broker URL), since the deduplicator recognises redeliveries itself");
     }
 
     /**
