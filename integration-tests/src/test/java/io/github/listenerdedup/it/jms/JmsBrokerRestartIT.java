@@ -13,7 +13,6 @@ import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingSessionListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +84,7 @@ class JmsBrokerRestartIT {
         container.setDestinationName(queue);
         container.setConcurrentConsumers(2);
         container.setReceiveTimeout(100);
-        container.setMessageListener(counting());
+        container.setMessageListener(TestListeners.succeeding(runs));
         SessionMode.TRANSACTED.applyTo(container);
         JmsDeduplication.applyTo(container, deduplicator);
         container.afterPropertiesSet();
@@ -97,8 +96,8 @@ class JmsBrokerRestartIT {
     @Test
     void shouldHandleEachEventOnceWhenBrokerRestartsUnderPlainClientAcknowledge() throws Exception {
         plainConsumers = PlainConsumers.open(activeMq.failoverConnectionFactory())
-                .add(queue, SessionMode.CLIENT_ACKNOWLEDGE, counting(), deduplicator)
-                .add(queue, SessionMode.CLIENT_ACKNOWLEDGE, counting(), deduplicator)
+                .add(queue, SessionMode.CLIENT_ACKNOWLEDGE, TestListeners.succeeding(runs), deduplicator)
+                .add(queue, SessionMode.CLIENT_ACKNOWLEDGE, TestListeners.succeeding(runs), deduplicator)
                 .start();
 
         publishRestartingMidStream();
@@ -106,7 +105,7 @@ class JmsBrokerRestartIT {
 
     @Test
     void shouldWarnAtStartupWhenFailoverConnectionChecksDuplicates() throws Exception {
-        MessageListener listener = counting();
+        MessageListener listener = TestListeners.succeeding(runs);
 
         List<String> lines = TestLogs.during(DeduplicatingSessionListener.class, () -> plainConsumers =
                 PlainConsumers.open(activeMq.checkingDuplicatesConnectionFactory())
@@ -162,14 +161,6 @@ class JmsBrokerRestartIT {
         }
     }
 
-    private MessageListener counting() {
-        return message -> {
-            String id = property(message);
-            runs.started(id);
-            runs.succeeded(id);
-        };
-    }
-
     private static int duplicatesPublished() {
         return (EVENTS + 2) / 3;
     }
@@ -178,11 +169,4 @@ class JmsBrokerRestartIT {
         return "E-" + i;
     }
 
-    private static String property(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

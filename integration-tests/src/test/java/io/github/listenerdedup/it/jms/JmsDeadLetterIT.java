@@ -8,24 +8,15 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.FingerprintMode;
-import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTextMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,39 +28,17 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * transacted session and under client acknowledge; and ActiveMQ drops a non-persistent message whose redeliveries
  * ran out, unless its dead-letter strategy is told to keep non-persistent ones.
  */
-class JmsDeadLetterIT {
+class JmsDeadLetterIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String group = "dead-letters-" + UUID.randomUUID();
     private String queue = EmbeddedActiveMq.uniqueQueue("dead-letters");
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
-    @AfterEach
-    void stopConsumers() {
-        activeMq.stopContainers();
-    }
 
     @ParameterizedTest
     @EnumSource(value = SessionMode.class, names = {"TRANSACTED", "CLIENT_ACKNOWLEDGE"})
     void shouldCopyToDeadLetterQueueAndLogErrorWhenSameIdArrivesWithOtherContent(SessionMode mode)
             throws Exception {
-        Deduplicator deduplicator = start(mode, settings().fingerprint(FingerprintMode.SHA_256), succeeding());
+        Deduplicator deduplicator = start(mode, settings().fingerprint(FingerprintMode.SHA_256),
+                TestListeners.succeeding(runs));
         activeMq.publish(queue, Map.of(HEADER, "E-conflict"), "amount=10");
         await().atMost(SETTLE).until(() -> runs.successesOf("E-conflict") == 1);
 
@@ -77,7 +46,7 @@ class JmsDeadLetterIT {
             activeMq.publish(queue, Map.of(HEADER, "E-conflict"), "amount=10");
             activeMq.publish(queue, Map.of(HEADER, "E-conflict"), "amount=99");
             await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-            awaitDrained();
+            awaitDrained(queue);
         });
 
         assertThat(runs.startsOf("E-conflict")).isEqualTo(1);
@@ -103,7 +72,7 @@ class JmsDeadLetterIT {
             start(mode, settings().maxAttempts(maxAttempts), alwaysFailing());
             activeMq.publish(queue, Map.of(HEADER, "E-spent"), "body");
             await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-            awaitDrained();
+            awaitDrained(queue);
         });
 
         assertThat(runs.startsOf("E-spent")).isEqualTo(maxAttempts);
@@ -124,7 +93,7 @@ class JmsDeadLetterIT {
         activeMq.publishNonPersistent(queue, Map.of(HEADER, "E-fleeting"), "body");
 
         await().atMost(SETTLE).until(() -> runs.startsOf("E-fleeting") == EmbeddedActiveMq.MAXIMUM_REDELIVERIES + 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(activeMq.deadLettersFrom(queue)).as("dropped, not dead-lettered").isEmpty();
         assertThat(stateOf(deduplicator, "E-fleeting")).isEqualTo(ClaimState.RELEASED);
     }
@@ -137,7 +106,7 @@ class JmsDeadLetterIT {
         activeMq.publishNonPersistent(queue, Map.of(HEADER, "E-kept"), "body");
 
         await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.startsOf("E-kept")).isEqualTo(EmbeddedActiveMq.MAXIMUM_REDELIVERIES + 1);
     }
 
@@ -153,34 +122,14 @@ class JmsDeadLetterIT {
         return DedupSettings.builder().group(group);
     }
 
-    private MessageListener succeeding() {
-        return message -> {
-            String id = idOf(message);
-            runs.started(id);
-            runs.succeeded(id);
-        };
-    }
-
     private MessageListener alwaysFailing() {
         return message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             throw new IllegalStateException("attempt " + runs.started(id) + " of " + id + " fails");
         };
     }
 
-    private void awaitDrained() {
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
-    }
-
     private ClaimState stateOf(Deduplicator deduplicator, String eventId) {
         return store.inspect(deduplicator.settings().keyFor(eventId)).state();
-    }
-
-    private static String idOf(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

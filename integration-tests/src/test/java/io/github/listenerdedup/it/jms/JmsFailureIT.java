@@ -8,22 +8,15 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.jms.listener.adapter.MessageListenerAdapter;
@@ -34,33 +27,11 @@ import org.springframework.jms.support.converter.JacksonJsonMessageConverter;
  * (conversion) or an {@code Error} releases the claim instead of leaving it in progress. The refusal of containers
  * that acknowledge before their listener runs is in {@link JmsContainerModesIT}.
  */
-class JmsFailureIT {
+class JmsFailureIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
     private final String queue = EmbeddedActiveMq.uniqueQueue("failures");
     private final String group = "failures-" + UUID.randomUUID();
     private final Deduplicator deduplicator = new Deduplicator(DedupSettings.builder().group(group).build(), store);
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
-    @AfterEach
-    void stopConsumers() {
-        activeMq.stopContainers();
-    }
 
     @Test
     void shouldRollBackAndRunAgainWithSecondDeliveryCountWhenHandlerThrowsOnce() throws Exception {
@@ -70,7 +41,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E15"), "body");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("E15") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(deliveryCounts).containsExactly(1, 2);
         assertThat(runs.startsOf("E15")).isEqualTo(2);
         assertThat(store.releases()).isEqualTo(1);
@@ -85,7 +56,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5", "_type", "order"), "{");
 
         await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-        awaitDrained();
+        awaitDrained(queue);
         ClaimSnapshot claim = store.inspect(deduplicator.settings().keyFor("E5"));
         assertThat(claim.state()).as("released, never left in progress").isEqualTo(ClaimState.RELEASED);
         assertThat(claim.attempts()).isEqualTo(EmbeddedActiveMq.MAXIMUM_REDELIVERIES + 1);
@@ -97,7 +68,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5", "_type", "order"), "{\"orderId\":\"o-5\"}");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("o-5") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.startsOf("o-5")).isEqualTo(1);
         assertThat(stateOf("E5")).isEqualTo(ClaimState.COMPLETED);
     }
@@ -107,7 +78,7 @@ class JmsFailureIT {
         HandlerBrokeError error = new HandlerBrokeError();
         List<Throwable> containerErrors = new CopyOnWriteArrayList<>();
         MessageListener listener = message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             if (runs.started(id) == 1) {
                 throw error;
             }
@@ -121,7 +92,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5c"), "body");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("E5c") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(containerErrors).containsExactly(error);
         assertThat(store.releases()).isEqualTo(1);
         assertThat(runs.startsOf("E5c")).isEqualTo(2);
@@ -136,7 +107,7 @@ class JmsFailureIT {
 
     private MessageListener failingOnce(List<Integer> deliveryCounts) {
         return message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             try {
                 deliveryCounts.add(message.getIntProperty("JMSXDeliveryCount"));
             } catch (JMSException e) {
@@ -159,20 +130,8 @@ class JmsFailureIT {
         return adapter;
     }
 
-    private void awaitDrained() {
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
-    }
-
     private ClaimState stateOf(String eventId) {
         return store.inspect(deduplicator.settings().keyFor(eventId)).state();
-    }
-
-    private static String idOf(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The event the JSON body holds. */

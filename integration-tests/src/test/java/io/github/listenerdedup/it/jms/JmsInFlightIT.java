@@ -9,12 +9,8 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.OwnerToken;
-import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import java.time.Duration;
@@ -24,9 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,36 +35,17 @@ import org.springframework.jms.listener.SessionAwareMessageListener;
  * {@code (maximumRedeliveries + 1) x inFlightWait} longer than the lease lets the event run once the lease ran out;
  * fewer dead-letter it unhandled.
  */
-class JmsInFlightIT {
+class JmsInFlightIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(30);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final List<Integer> deliveryCounts = new CopyOnWriteArrayList<>();
     private final String queue = EmbeddedActiveMq.uniqueQueue("in-flight");
     private final String group = "in-flight-" + UUID.randomUUID();
     private final CountDownLatch firstCopyInside = new CountDownLatch(1);
     private final CountDownLatch finishFirstCopy = new CountDownLatch(1);
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
     @AfterEach
-    void stopConsumers() {
+    void releaseHandlers() {
         finishFirstCopy.countDown();
-        activeMq.stopContainers();
     }
 
     @ParameterizedTest
@@ -85,7 +60,7 @@ class JmsInFlightIT {
         assertThat(outcomes.of(DeliveryOutcome.IN_FLIGHT_REQUEUED)).isZero();
         finishFirstCopy.countDown();
         await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(deliveryCounts).as("neither copy was redelivered").containsExactly(1, 1);
         assertThat(runs.startsOf("E-in-flight")).isEqualTo(1);
     }
@@ -102,7 +77,7 @@ class JmsInFlightIT {
         assertThat(stateOf("E-in-flight")).isEqualTo(ClaimState.IN_PROGRESS);
         finishFirstCopy.countDown();
         await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 1);
-        awaitDrained();
+        awaitDrained(queue);
         int requeues = outcomes.of(DeliveryOutcome.IN_FLIGHT_REQUEUED);
         assertThat(deliveryCounts).as("each requeue spent one redelivery").hasSize(requeues + 2)
                 .contains(requeues + 1);
@@ -119,7 +94,7 @@ class JmsInFlightIT {
         activeMq.publish(queue, Map.of(HEADER, "E-orphan"), "body");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("E-orphan") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(outcomes.of(DeliveryOutcome.IN_FLIGHT_REQUEUED)).isPositive();
         assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
         assertThat(stateOf("E-orphan")).isEqualTo(ClaimState.COMPLETED);
@@ -133,7 +108,7 @@ class JmsInFlightIT {
         activeMq.publish(queue, Map.of(HEADER, "E-orphan"), "body");
 
         await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(outcomes.of(DeliveryOutcome.IN_FLIGHT_REQUEUED)).isEqualTo(2);
         assertThat(runs.totalStarts()).isZero();
         assertThat(stateOf("E-orphan")).isEqualTo(ClaimState.IN_PROGRESS);
@@ -167,7 +142,7 @@ class JmsInFlightIT {
 
     private MessageListener blockingFirstCopy() {
         return message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             runs.started(id);
             firstCopyInside.countDown();
             try {
@@ -188,19 +163,7 @@ class JmsInFlightIT {
         };
     }
 
-    private void awaitDrained() {
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
-    }
-
     private ClaimState stateOf(String eventId) {
         return store.inspect(settings().build().keyFor(eventId)).state();
-    }
-
-    private static String idOf(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -8,19 +8,14 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingJmsListenerContainerFactory;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,26 +31,10 @@ import org.springframework.jms.annotation.JmsListener;
  * context: a transacted or client-acknowledging factory has a failed delivery redelivered and runs it again; a
  * factory that acknowledges before the listener runs stops the context from starting.
  */
-class JmsListenerFactoryIT {
+class JmsListenerFactoryIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
     private final String queue = EmbeddedActiveMq.uniqueQueue("annotated");
     private AnnotationConfigApplicationContext context;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
 
     @AfterEach
     void closeContext() {

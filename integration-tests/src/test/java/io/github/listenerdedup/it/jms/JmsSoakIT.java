@@ -8,12 +8,8 @@ import ch.qos.logback.classic.Logger;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
-import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import java.time.Duration;
 import java.util.List;
@@ -49,18 +45,12 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * <p>Sized from a measured run: the 20,000 events (about 27,700 deliveries) took 17 s on the 2-core build machine
  * while other builds ran (load average 10). The library's DEBUG lines, one per delivery, are off for this test.
  */
-class JmsSoakIT {
+class JmsSoakIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofMinutes(3);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
+    private static final Duration SOAK_SETTLE = Duration.ofMinutes(3);
     private static final int EVENTS = 20_000;
     private static final int CONSUMERS_PER_CONTAINER = 2;
 
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String queue = EmbeddedActiveMq.uniqueQueue("soak");
     private final String group = "soak-" + UUID.randomUUID();
     private final AtomicBoolean crashArmed = new AtomicBoolean();
@@ -71,22 +61,19 @@ class JmsSoakIT {
     private static Level libraryLogLevel;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
+    static void quietLibraryDebugLines() {
         libraryLogLevel = libraryLogger().getLevel();
         libraryLogger().setLevel(Level.INFO);
     }
 
     @AfterAll
-    static void stopBroker() throws Exception {
+    static void restoreLibraryLogLevel() {
         libraryLogger().setLevel(libraryLogLevel);
-        activeMq.stop();
     }
 
     @AfterEach
-    void stopConsumers() {
+    void releaseHandlers() {
         releaseCrashedHandlers.countDown();
-        activeMq.stopContainers();
     }
 
     @Test
@@ -96,21 +83,21 @@ class JmsSoakIT {
         start(deduplicator(), handler());
         CompletableFuture<Void> publishing = CompletableFuture.runAsync(this::publishAll);
 
-        await().atMost(SETTLE).until(() -> runs.succeededIds().size() >= EVENTS / 3);
+        await().atMost(SOAK_SETTLE).until(() -> runs.succeededIds().size() >= EVENTS / 3);
         crashArmed.set(true);
-        assertThat(consumersOfACrashed.await(SETTLE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(consumersOfACrashed.await(SOAK_SETTLE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         deduplicatorA.close();
         CompletableFuture<Void> stoppingA = CompletableFuture.runAsync(containerA::shutdown);
         start(deduplicator(), handler());
 
-        publishing.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
-        await().atMost(SETTLE).until(() -> runs.succeededIds().size() == EVENTS);
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
+        publishing.get(SOAK_SETTLE.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(SOAK_SETTLE).until(() -> runs.succeededIds().size() == EVENTS);
+        await().atMost(SOAK_SETTLE).until(() -> activeMq.isDrained(queue));
         releaseCrashedHandlers.countDown();
-        stoppingA.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
+        stoppingA.get(SOAK_SETTLE.toSeconds(), TimeUnit.SECONDS);
 
         assertExactlyOnceOutsideCrashWindow();
-        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.LEASE_LOST) == crashWindow.size());
+        await().atMost(SOAK_SETTLE).until(() -> outcomes.of(DeliveryOutcome.LEASE_LOST) == crashWindow.size());
     }
 
     private void assertExactlyOnceOutsideCrashWindow() throws Exception {
@@ -167,7 +154,7 @@ class JmsSoakIT {
     /** The handler: the first attempt of one event in twenty fails. */
     private MessageListener handler() {
         return message -> {
-            String id = property(message);
+            String id = TestListeners.idOf(message);
             int attempt = runs.started(id);
             if (attempt == 1 && Integer.parseInt(id.substring(2)) % 20 == 0) {
                 throw new IllegalStateException("first attempt of " + id + " fails");
@@ -184,7 +171,7 @@ class JmsSoakIT {
                 handler.onMessage(message);
                 return;
             }
-            String id = property(message);
+            String id = TestListeners.idOf(message);
             runs.started(id);
             runs.succeeded(id);
             crashWindow.add(id);
@@ -216,13 +203,5 @@ class JmsSoakIT {
 
     private static String idOf(int i) {
         return "E-" + i;
-    }
-
-    private static String property(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
