@@ -1,5 +1,6 @@
 package io.github.listenerdedup.jms;
 
+import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.EventIdResolver;
@@ -169,20 +170,23 @@ public final class DeduplicatingSessionListener implements MessageListener {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(delegate, "delegate");
         SessionAcknowledgement acknowledgement = SessionAcknowledgement.of(session);
+        checkAtStartup(session, acknowledgement, deduplicator.settings(), idResolver == null);
         JmsDeliveryProcessor processor = new JmsDeliveryProcessor(log, deduplicator, idResolver,
                 DeduplicatingMessageListener.DEFAULT_DEAD_LETTER_QUEUE);
-        String group = deduplicator.settings().group();
+        return new DeduplicatingSessionListener(session, acknowledgement, delegate, processor);
+    }
+
+    private static void checkAtStartup(Session session, SessionAcknowledgement acknowledgement,
+            DedupSettings settings, boolean idFromHeader) {
         String where = "a " + acknowledgement.description() + " session";
-        String idSource = "a resolver";
-        if (idResolver == null) {
-            idSource = "property '" + deduplicator.settings().headerName() + "'";
-            PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(), group, where);
+        if (idFromHeader) {
+            PropertyNames.warnIfNotSelectorIdentifier(log, settings.headerName(), settings.group(), where);
         }
         if (ActiveMqClient.PRESENT) {
             ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, session, where);
         }
-        log.info("Deduplicating a listener for group '{}' in {}: event id from {}", group, where, idSource);
-        return new DeduplicatingSessionListener(session, acknowledgement, delegate, processor);
+        log.info("Deduplicating a listener for group '{}' in {}: event id from {}", settings.group(), where,
+                idFromHeader ? "property '" + settings.headerName() + "'" : "a resolver");
     }
 
     private void consume(Message message, DeliveryOutcome outcome) {

@@ -128,18 +128,22 @@ public final class JmsDeduplication {
         String where = ContainerCheck.describe(container);
         ContainerCheck.requireSupportedSession(container);
         Object listener = requireUndecoratedListener(container.getMessageListener(), where);
+        warnAboutSettings(container, where);
         DeduplicatingMessageListener decorator = decorate(listener);
-        String group = deduplicator.settings().group();
-        if (decorator.readsIdFromHeader()) {
-            PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(), group, where);
+        container.setMessageListener(decorator);
+        log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
+                + "queue '{}'", where, deduplicator.settings().group(), idSource(), deadLetterQueue);
+        return decorator;
+    }
+
+    private void warnAboutSettings(DefaultMessageListenerContainer container, String where) {
+        if (idResolver == null) {
+            PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(),
+                    deduplicator.settings().group(), where);
         }
         if (ActiveMqClient.PRESENT) {
             ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, container.getConnectionFactory(), where);
         }
-        container.setMessageListener(decorator);
-        log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
-                + "queue '{}'", where, group, idSource(), deadLetterQueue);
-        return decorator;
     }
 
     private Object requireUndecoratedListener(Object listener, String where) {
