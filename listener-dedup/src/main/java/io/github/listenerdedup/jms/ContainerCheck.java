@@ -1,85 +1,78 @@
 package io.github.listenerdedup.jms;
 
+import jakarta.jms.Destination;
 import jakarta.jms.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /**
- * Checks at start-up that a container's settings let every decision of the deduplicator be carried out, and warns
- * about a header name that JMS selectors cannot use. Each refusal names the setting, the rule and the value.
+ * Checks at start-up that a container's settings let every decision of the deduplicator be carried out. Each
+ * refusal names the setting, the rule and the value.
+ *
+ * <p>Supported: transacted sessions (the container commits or rolls back), and {@code CLIENT_ACKNOWLEDGE} or
+ * ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} with {@code acknowledgeAfterListener=true} (the container acknowledges
+ * after the listener returned and calls {@code recover()} after it threw). Refused: {@code AUTO_ACKNOWLEDGE} and
+ * {@code DUPS_OK_ACKNOWLEDGE}, in which this container acknowledges before the listener runs.
  */
 final class ContainerCheck {
 
     /** ActiveMQ's vendor mode that acknowledges one message at a time; Spring treats it as client acknowledge. */
-    static final int INDIVIDUAL_ACKNOWLEDGE = 4;
-
-    private static final Logger log = LoggerFactory.getLogger(JmsDeduplication.class);
-
-    private static final String SET_TRANSACTED = "; set sessionTransacted=true";
+    private static final int INDIVIDUAL_ACKNOWLEDGE = SessionAcknowledgement.INDIVIDUAL_ACKNOWLEDGE;
 
     private ContainerCheck() {
     }
 
     /**
-     * Refuses a container whose sessions cannot retry a released claim or commit a dead-letter copy together with
-     * the consumption.
+     * Refuses a container whose sessions cannot retry a released claim or settle a rejected delivery.
      *
      * @param container the container
      * @throws IllegalStateException naming the setting, the rule and the value
      */
     static void requireSupportedSession(DefaultMessageListenerContainer container) {
-        String where = JmsText.describe(container);
-        if (!container.isSessionTransacted()) {
-            throw new IllegalStateException(refusal(container.getSessionAcknowledgeMode(), where));
+        String where = describe(container);
+        if (container.isSessionTransacted()) {
+            requireExposedSession(container, where);
+            return;
         }
-        if (!container.isExposeListenerSession()) {
-            throw new IllegalStateException("exposeListenerSession=false is refused for deduplication on " + where
-                    + ": the dead-letter copy of a rejected delivery would be sent in another session than the one "
-                    + "that consumes it, and committed apart from it; set exposeListenerSession=true");
+        int mode = container.getSessionAcknowledgeMode();
+        switch (mode) {
+            case Session.AUTO_ACKNOWLEDGE, Session.DUPS_OK_ACKNOWLEDGE -> throw new IllegalStateException(
+                    "sessionTransacted=false with sessionAcknowledgeMode=" + modeName(mode) + " is refused for "
+                    + "deduplication on " + where + ": this container acknowledges each message before the listener "
+                    + "runs, so a delivery whose claim was released could never be retried; set "
+                    + "sessionTransacted=true, or sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE");
+            case Session.CLIENT_ACKNOWLEDGE, INDIVIDUAL_ACKNOWLEDGE -> requireAcknowledgeAfterListener(container,
+                    mode, where);
+            default -> throw new IllegalStateException("sessionAcknowledgeMode=" + mode + " is not supported for "
+                    + "deduplication on " + where + ": only transacted sessions, CLIENT_ACKNOWLEDGE and ActiveMQ's "
+                    + "INDIVIDUAL_ACKNOWLEDGE (4) are; set sessionTransacted=true");
         }
     }
 
     /**
-     * Warns when the property that carries the id is not a Java identifier: JMS selectors cannot name it, though
-     * ActiveMQ accepts it and STOMP producers send it.
+     * Names a container's destination, set as a {@link Destination} or as a name.
      *
-     * @param headerName the property name
-     * @param group      the consumer group, for the log line
-     * @param where      the container's destination, for the log line
+     * @param container the container
+     * @return for example {@code queue 'orders'}
      */
-    static void warnIfNotIdentifier(String headerName, String group, String where) {
-        if (!isJavaIdentifier(headerName)) {
-            log.warn("Event id property '{}' of group '{}' on {} is not a Java identifier: JMS message selectors "
-                    + "cannot refer to it, though ActiveMQ accepts it and STOMP producers send it", headerName, group,
-                    where);
+    static String describe(DefaultMessageListenerContainer container) {
+        Destination destination = container.getDestination();
+        if (destination != null) {
+            return JmsText.describe(destination);
         }
-    }
-
-    static boolean isJavaIdentifier(String name) {
-        if (name.isEmpty() || !Character.isJavaIdentifierStart(name.codePointAt(0))) {
-            return false;
+        String name = container.getDestinationName();
+        if (name == null) {
+            return "a container without a destination";
         }
-        return name.codePoints().skip(1).allMatch(Character::isJavaIdentifierPart);
+        return (container.isPubSubDomain() ? "topic '" : "queue '") + name + "'";
     }
 
-    private static String refusal(int mode, String where) {
-        String because = switch (mode) {
-            case Session.AUTO_ACKNOWLEDGE, Session.DUPS_OK_ACKNOWLEDGE -> "sessionTransacted=false with "
-                    + "sessionAcknowledgeMode=" + modeName(mode) + " is refused for deduplication on " + where
-                    + ": this container acknowledges each message before the listener runs, so a delivery whose "
-                    + "claim was released could never be retried";
-            case Session.CLIENT_ACKNOWLEDGE, INDIVIDUAL_ACKNOWLEDGE -> "sessionAcknowledgeMode=" + modeName(mode)
-                    + " is not supported yet for deduplication on " + where + ": without a transacted session the "
-                    + "dead-letter copy of a rejected delivery cannot be committed together with its "
-                    + "acknowledgement";
-            default -> "sessionAcknowledgeMode=" + mode + " is not supported for deduplication on " + where
-                    + ": only transacted sessions are";
-        };
-        return because + SET_TRANSACTED;
-    }
-
-    private static String modeName(int mode) {
+    /**
+     * Names an acknowledge mode as the JMS constants do.
+     *
+     * @param mode the mode
+     * @return for example {@code CLIENT_ACKNOWLEDGE}
+     */
+    static String modeName(int mode) {
         return switch (mode) {
             case Session.AUTO_ACKNOWLEDGE -> "AUTO_ACKNOWLEDGE";
             case Session.CLIENT_ACKNOWLEDGE -> "CLIENT_ACKNOWLEDGE";
@@ -87,5 +80,22 @@ final class ContainerCheck {
             case INDIVIDUAL_ACKNOWLEDGE -> "INDIVIDUAL_ACKNOWLEDGE (4)";
             default -> String.valueOf(mode);
         };
+    }
+
+    private static void requireExposedSession(DefaultMessageListenerContainer container, String where) {
+        if (!container.isExposeListenerSession()) {
+            throw new IllegalStateException("exposeListenerSession=false is refused for deduplication on " + where
+                    + ": the dead-letter copy of a rejected delivery would be sent in another session than the one "
+                    + "that consumes it, and committed apart from it; set exposeListenerSession=true");
+        }
+    }
+
+    private static void requireAcknowledgeAfterListener(DefaultMessageListenerContainer container, int mode,
+            String where) {
+        if (!container.isAcknowledgeAfterListener()) {
+            throw new IllegalStateException("acknowledgeAfterListener=false with sessionAcknowledgeMode="
+                    + modeName(mode) + " is refused for deduplication on " + where + ": a duplicate never reaches "
+                    + "the listener, so nothing would acknowledge it; set acknowledgeAfterListener=true");
+        }
     }
 }

@@ -7,11 +7,12 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.ClassUtils;
 
 /**
  * Sends a copy of a rejected delivery to the dead-letter queue, in the session that consumed it: JMS has no reject
- * call, and in a transacted session one commit then covers the copy and the consumption of the original.
+ * call. In a transacted session one commit then covers the copy and the consumption of the original; in the other
+ * modes the copy is sent at once, before the original is acknowledged, so a lost acknowledgement can leave a
+ * second copy but never none.
  *
  * <p>The copy is made before sending, because sending a received ActiveMQ message rewrites its destination and
  * message id. It is sent persistent, without expiry, at the original's priority.
@@ -19,9 +20,6 @@ import org.springframework.util.ClassUtils;
 final class DeadLetterPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
-
-    private static final boolean ACTIVEMQ_PRESENT = ClassUtils.isPresent(
-            "org.apache.activemq.command.ActiveMQMessage", DeadLetterPublisher.class.getClassLoader());
 
     private final String queueName;
 
@@ -59,7 +57,7 @@ final class DeadLetterPublisher {
     }
 
     private static Message copyOf(Message original, Session session, String reason) throws JMSException {
-        if (ACTIVEMQ_PRESENT && ActiveMqDeadLetterCopy.accepts(original)) {
+        if (ActiveMqClient.PRESENT && ActiveMqDeadLetterCopy.accepts(original)) {
             return ActiveMqDeadLetterCopy.of(original, reason);
         }
         return PortableDeadLetterCopy.of(original, session, reason);

@@ -2,14 +2,11 @@ package io.github.listenerdedup.jms;
 
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
-import io.github.listenerdedup.core.EventIdReader;
 import io.github.listenerdedup.core.EventIdResolver;
-import io.github.listenerdedup.core.IncomingDelivery;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.listener.SessionAwareMessageListener;
@@ -23,20 +20,25 @@ import org.springframework.jms.listener.adapter.ListenerExecutionFailedException
  * <p>The event id is read from the JMS property named by the deduplicator's
  * {@link io.github.listenerdedup.core.DedupSettings#headerName() header name} (through {@code getObjectProperty},
  * so {@code "12345"} and {@code 12345L} are one id), or by a resolver; {@code JMSMessageID} is the message id of
- * {@link io.github.listenerdedup.core.MissingIdPolicy#MESSAGE_ID}. Each delivery is then settled in the container's
- * transacted session:
+ * {@link io.github.listenerdedup.core.MissingIdPolicy#MESSAGE_ID}. With payload fingerprints on, a
+ * {@code TextMessage}'s text (as UTF-8) or a {@code BytesMessage}'s bytes are fingerprinted; other kinds of message
+ * have no fingerprint. The container then settles each delivery as this decorator returns or throws:
  * <ul>
- *   <li>handled now or before: returns normally, and the container commits;</li>
+ *   <li>handled now or before: returns normally, and the container commits, or acknowledges after the listener in
+ *       {@code CLIENT_ACKNOWLEDGE} and ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE};</li>
  *   <li>held back too long by another delivery of the id, or the store unreachable: throws
- *       {@link DeliveryRequeuedException}, the container rolls back and the broker redelivers by its redelivery
- *       policy;</li>
- *   <li>the listener failed: its exception propagates after the claim was released, and the container rolls
- *       back;</li>
- *   <li>rejected (unusable id): a copy goes to the dead-letter queue ({@value #DEFAULT_DEAD_LETTER_QUEUE} unless
- *       {@linkplain #withDeadLetterQueue configured}) in the same session, with the reason in
- *       {@value #REJECT_REASON_PROPERTY}, and the method returns normally so that one commit covers the copy and the
- *       consumption. A copy of an ActiveMQ message keeps its properties and carries its original destination, so
- *       the broker console can retry it.</li>
+ *       {@link DeliveryRequeuedException}; the container rolls back or calls {@code recover()}, and the broker
+ *       redelivers by its redelivery policy;</li>
+ *   <li>the listener failed: one WARN names the id and {@code JMSXDeliveryCount}, and its exception propagates
+ *       after the claim was released, so the container rolls back or recovers;</li>
+ *   <li>rejected (unusable id, same id with other content, or the last of {@code maxAttempts}): a copy goes to the
+ *       dead-letter queue ({@value #DEFAULT_DEAD_LETTER_QUEUE} unless {@linkplain #withDeadLetterQueue configured})
+ *       in the consuming session, with the reason in {@value #REJECT_REASON_PROPERTY}, and the method returns
+ *       normally. In a transacted session one commit covers the copy and the consumption. In the acknowledge modes
+ *       the copy is sent first and the original acknowledged after it: if that acknowledgement is lost (the
+ *       connection drops between the two), the broker redelivers the original, which is rejected again, so the
+ *       dead-letter queue may hold two copies, but a rejected delivery is never lost. A copy of an ActiveMQ message
+ *       keeps its properties and carries its original destination, so the broker console can retry it.</li>
  * </ul>
  *
  * <p>Install it with {@link JmsDeduplication}, which checks the container's settings first:
@@ -58,11 +60,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
     private static final Logger log = LoggerFactory.getLogger(DeduplicatingMessageListener.class);
 
     private final Object delegate;
-    private final Deduplicator deduplicator;
-    private final EventIdResolver<Message> idResolver;
-    private final boolean idFromHeader;
-    private final DeadLetterPublisher deadLetters;
-    private final EventIdReader idReader;
+    private final JmsDeliveryProcessor processor;
 
     /**
      * Decorates a listener that reads the id from the deduplicator's header name.
@@ -72,7 +70,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      * @throws IllegalArgumentException when the delegate is neither kind of listener
      */
     public DeduplicatingMessageListener(Object delegate, Deduplicator deduplicator) {
-        this(delegate, deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE);
+        this(delegate, new JmsDeliveryProcessor(log, deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE));
     }
 
     /**
@@ -85,18 +83,13 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      */
     public DeduplicatingMessageListener(Object delegate, Deduplicator deduplicator,
             EventIdResolver<Message> idResolver) {
-        this(delegate, deduplicator, Objects.requireNonNull(idResolver, "idResolver"), DEFAULT_DEAD_LETTER_QUEUE);
+        this(delegate, new JmsDeliveryProcessor(log, deduplicator, null, DEFAULT_DEAD_LETTER_QUEUE)
+                .withIdResolver(idResolver));
     }
 
-    private DeduplicatingMessageListener(Object delegate, Deduplicator deduplicator,
-            EventIdResolver<Message> idResolver, String deadLetterQueue) {
+    private DeduplicatingMessageListener(Object delegate, JmsDeliveryProcessor processor) {
         this.delegate = requireListener(delegate);
-        this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
-        this.idFromHeader = idResolver == null;
-        String headerName = deduplicator.settings().headerName();
-        this.idResolver = idFromHeader ? message -> message.getObjectProperty(headerName) : idResolver;
-        this.deadLetters = new DeadLetterPublisher(deadLetterQueue);
-        this.idReader = new EventIdReader(deduplicator.settings().maxIdLength());
+        this.processor = processor;
     }
 
     /**
@@ -107,8 +100,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      * @throws IllegalArgumentException when the name is blank
      */
     public DeduplicatingMessageListener withDeadLetterQueue(String queueName) {
-        return new DeduplicatingMessageListener(delegate, deduplicator, idFromHeader ? null : idResolver,
-                DeadLetterPublisher.requireQueueName(queueName));
+        return new DeduplicatingMessageListener(delegate, processor.withDeadLetterQueue(queueName));
     }
 
     /** @return the decorated listener */
@@ -118,17 +110,17 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
 
     /** @return the deduplicator that decides each delivery */
     public Deduplicator deduplicator() {
-        return deduplicator;
+        return processor.deduplicator();
     }
 
     /** @return the name of the queue rejected deliveries are copied to */
     public String deadLetterQueue() {
-        return deadLetters.queueName();
+        return processor.deadLetterQueue();
     }
 
     /** @return whether the id is read from the header name rather than by a resolver */
     public boolean readsIdFromHeader() {
-        return idFromHeader;
+        return processor.readsIdFromHeader();
     }
 
     /**
@@ -140,12 +132,10 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
      */
     @Override
     public void onMessage(Message message, Session session) throws JMSException {
-        IncomingDelivery delivery = IncomingDelivery.resolve(message, idResolver, messageIdOf(message));
-        DeliveryOutcome outcome = decide(delivery, message, session);
+        DeliveryOutcome outcome = decide(message, session);
         switch (outcome.settlement()) {
-            case ACK -> log.trace("Acknowledging {} ({})", JmsText.describe(message), outcome.tag());
-            case REQUEUE -> throw requeue(message, outcome);
-            case REJECT -> deadLetters.publish(message, session, RejectReason.of(outcome, delivery, idReader));
+            case ACK, REJECT -> log.trace("Settling {} ({})", JmsText.describe(message), outcome.tag());
+            case REQUEUE -> throw DeliveryRequeuedException.of(message, outcome);
             case FAIL -> throw new IllegalStateException("The deduplicator settled " + JmsText.describe(message)
                     + " as failed without a failure: " + outcome);
         }
@@ -167,14 +157,13 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
 
     @Override
     public String toString() {
-        return "DeduplicatingMessageListener{group=" + deduplicator.settings().group() + ", delegate=" + delegate
+        return "DeduplicatingMessageListener{group=" + deduplicator().settings().group() + ", delegate=" + delegate
                 + "}";
     }
 
-    private DeliveryOutcome decide(IncomingDelivery delivery, Message message, Session session)
-            throws JMSException {
+    private DeliveryOutcome decide(Message message, Session session) throws JMSException {
         try {
-            return deduplicator.process(delivery, () -> invokeDelegate(message, session));
+            return processor.process(message, session, () -> invokeDelegate(message, session));
         } catch (JMSException | RuntimeException | Error failure) {
             throw failure;
         } catch (Throwable checked) {
@@ -189,21 +178,6 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
             ((SessionAwareMessageListener<Message>) sessionAware).onMessage(message, session);
         } else {
             ((MessageListener) delegate).onMessage(message);
-        }
-    }
-
-    private static DeliveryRequeuedException requeue(Message message, DeliveryOutcome outcome) {
-        String text = "Rolled back " + JmsText.describe(message) + " so that the broker redelivers it ("
-                + outcome.tag() + ")";
-        log.debug(text);
-        return new DeliveryRequeuedException(text, outcome);
-    }
-
-    private static String messageIdOf(Message message) {
-        try {
-            return message.getJMSMessageID();
-        } catch (JMSException e) {
-            return null;
         }
     }
 

@@ -1,13 +1,14 @@
 package io.github.listenerdedup.jms;
 
 import io.github.listenerdedup.core.DeliveryOutcome;
+import jakarta.jms.Message;
 
 /**
- * Thrown by {@link DeduplicatingMessageListener} so that the container rolls the session back and the broker
- * redelivers the message later: another delivery of the same event id still held its claim after the in-flight
- * wait, or the claim store could not be reached. The handler did not run.
+ * Thrown by the JMS decorators so that the delivery is rolled back or recovered and the broker redelivers it
+ * later: another delivery of the same event id still held its claim after the in-flight wait, or the claim store
+ * could not be reached. The handler did not run.
  *
- * <p>Each rollback spends one of ActiveMQ's {@code maximumRedeliveries}; size them against the in-flight wait and
+ * <p>Each redelivery spends one of ActiveMQ's {@code maximumRedeliveries}; size them against the in-flight wait and
  * the lease. It carries no stack trace: the message says all there is.
  */
 public class DeliveryRequeuedException extends RuntimeException {
@@ -25,6 +26,18 @@ public class DeliveryRequeuedException extends RuntimeException {
     public DeliveryRequeuedException(String message, DeliveryOutcome outcome) {
         super(message, null, false, false);
         this.outcome = outcome;
+    }
+
+    /**
+     * The exception for a delivery to be redelivered; the deduplicator has logged why.
+     *
+     * @param delivery the delivery
+     * @param outcome  the outcome that requeues it
+     * @return the exception
+     */
+    static DeliveryRequeuedException of(Message delivery, DeliveryOutcome outcome) {
+        return new DeliveryRequeuedException("Requeued " + JmsText.describe(delivery)
+                + " so that the broker redelivers it (" + outcome.tag() + ")", outcome);
     }
 
     /** @return the outcome that requeued the delivery */

@@ -13,7 +13,7 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * wraps its current listener in a {@link DeduplicatingMessageListener}. Immutable; each setter returns a copy.
  *
  * <pre>{@code
- * container.setSessionTransacted(true);
+ * container.setSessionTransacted(true);   // or container.setSessionAcknowledgeMode(Session.CLIENT_ACKNOWLEDGE)
  * container.setMessageListener(listener);
  * JmsDeduplication.applyTo(container, deduplicator);
  *
@@ -21,11 +21,22 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * JmsDeduplication.of(deduplicator).deadLetterQueue("DLQ.orders").applyTo(container);
  * }</pre>
  *
- * <p>Only transacted sessions are supported. With {@code AUTO_ACKNOWLEDGE} or {@code DUPS_OK_ACKNOWLEDGE} this
- * container acknowledges each message before the listener runs, so a released claim could never be retried;
- * {@code CLIENT_ACKNOWLEDGE} and ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} cannot commit a dead-letter copy together
- * with the acknowledgement. A container with an external transaction manager needs {@code sessionTransacted=true}
- * as well. Call it before the container starts, once.
+ * <p>Supported sessions:
+ * <ul>
+ *   <li>transacted ({@code sessionTransacted=true}, with {@code exposeListenerSession=true}): the container commits
+ *       after the listener returned and rolls back after it threw; a rejected delivery's dead-letter copy is
+ *       committed together with its consumption. A container with an external transaction manager needs
+ *       {@code sessionTransacted=true} as well.</li>
+ *   <li>{@code CLIENT_ACKNOWLEDGE} and ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} (4), with
+ *       {@code acknowledgeAfterListener=true} (the default): the container acknowledges after the listener
+ *       returned and calls {@code recover()} after it threw. This container receives one message at a time per
+ *       session and settles it before the next, so a client acknowledgement covers that message alone. A rejected
+ *       delivery's copy is sent before the acknowledgement: a lost acknowledgement can leave two copies in the
+ *       dead-letter queue, never none.</li>
+ * </ul>
+ * Refused at start-up: {@code AUTO_ACKNOWLEDGE} and {@code DUPS_OK_ACKNOWLEDGE} without a transacted session, since
+ * this container then acknowledges each message before the listener runs and a released claim could never be
+ * retried. Call it before the container starts, once.
  */
 public final class JmsDeduplication {
 
@@ -114,18 +125,25 @@ public final class JmsDeduplication {
      */
     public DeduplicatingMessageListener applyTo(DefaultMessageListenerContainer container) {
         Objects.requireNonNull(container, "container");
-        String where = JmsText.describe(container);
+        String where = ContainerCheck.describe(container);
         ContainerCheck.requireSupportedSession(container);
         Object listener = requireUndecoratedListener(container.getMessageListener(), where);
+        warnAboutSettings(container, where);
         DeduplicatingMessageListener decorator = decorate(listener);
-        String group = deduplicator.settings().group();
-        if (decorator.readsIdFromHeader()) {
-            ContainerCheck.warnIfNotIdentifier(deduplicator.settings().headerName(), group, where);
-        }
         container.setMessageListener(decorator);
         log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
-                + "queue '{}'", where, group, idSource(), deadLetterQueue);
+                + "queue '{}'", where, deduplicator.settings().group(), idSource(), deadLetterQueue);
         return decorator;
+    }
+
+    private void warnAboutSettings(DefaultMessageListenerContainer container, String where) {
+        if (idResolver == null) {
+            PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(),
+                    deduplicator.settings().group(), where);
+        }
+        if (ActiveMqClient.PRESENT) {
+            ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, container.getConnectionFactory(), where);
+        }
     }
 
     private Object requireUndecoratedListener(Object listener, String where) {

@@ -5,10 +5,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;
-import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /**
- * How messages, destinations and containers are named in log lines and exception messages.
+ * How messages and destinations are named in log lines and exception messages.
  */
 final class JmsText {
 
@@ -31,24 +30,6 @@ final class JmsText {
             return "a message whose headers cannot be read (" + e.getMessage() + ")";
         }
         return "message " + id + " from " + describe(destination);
-    }
-
-    /**
-     * Names a container's destination, set as a {@link Destination} or as a name.
-     *
-     * @param container the container
-     * @return for example {@code queue 'orders'}
-     */
-    static String describe(DefaultMessageListenerContainer container) {
-        Destination destination = container.getDestination();
-        if (destination != null) {
-            return describe(destination);
-        }
-        String name = container.getDestinationName();
-        if (name == null) {
-            return "a container without a destination";
-        }
-        return (container.isPubSubDomain() ? "topic '" : "queue '") + name + "'";
     }
 
     /**

@@ -7,11 +7,13 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
+import io.github.listenerdedup.core.FingerprintMode;
 import io.github.listenerdedup.core.MissingIdPolicy;
 import io.github.listenerdedup.core.OwnerToken;
 import io.github.listenerdedup.jms.JmsFakes.RecordingSession;
 import io.github.listenerdedup.jms.JmsFakes.Sent;
 import io.github.listenerdedup.store.memory.InMemoryClaimStore;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -22,9 +24,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.activemq.command.ActiveMQBytesMessage;
+import org.apache.activemq.command.ActiveMQMapMessage;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTextMessage;
+import org.apache.activemq.command.MessageId;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.SessionAwareMessageListener;
 import org.springframework.jms.listener.adapter.ListenerExecutionFailedException;
@@ -71,7 +76,7 @@ class DeduplicatingMessageListenerTest {
                 session.session()))
                 .isInstanceOfSatisfying(DeliveryRequeuedException.class,
                         e -> assertThat(e.outcome()).isEqualTo(DeliveryOutcome.IN_FLIGHT_REQUEUED))
-                .hasMessageStartingWith("Rolled back message ID:test-host-1:1:1:1:")
+                .hasMessageStartingWith("Requeued message ID:test-host-1:1:1:1:")
                 .hasMessageEndingWith(" from queue 'orders' so that the broker redelivers it (in-flight-requeued)");
         assertThat(handled).isEmpty();
         assertThat(stateOf("E2")).isEqualTo(ClaimState.IN_PROGRESS);
@@ -225,6 +230,68 @@ class DeduplicatingMessageListenerTest {
     }
 
     @Test
+    void shouldCopyToDeadLetterQueueWithoutRunningWhenSameIdArrivesWithOtherText() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener,
+                deduplicator(settings().fingerprint(FingerprintMode.SHA_256).build()));
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "first", Map.of("eventId", "E7")), session.session());
+        decorator.onMessage(JmsFakes.received(QUEUE, "first", Map.of("eventId", "E7")), session.session());
+        decorator.onMessage(JmsFakes.received(QUEUE, "other", Map.of("eventId", "E7")), session.session());
+
+        assertThat(handled).containsExactly("first");
+        assertThat(((TextMessage) onlySent().message()).getText()).isEqualTo("other");
+        assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("conflict: event id E7");
+    }
+
+    @Test
+    void shouldFingerprintBytesAndRewindThemWhenBodyIsBytes() throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        MessageListener readsBytes = message -> bodies.add(bytesOf(message));
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(readsBytes,
+                deduplicator(settings().fingerprint(FingerprintMode.SHA_256).build()));
+
+        decorator.onMessage(receivedBytes(new byte[] {1, 2, 3}, "E8"), session.session());
+        decorator.onMessage(receivedBytes(new byte[] {1, 2, 4}, "E8"), session.session());
+
+        assertThat(bodies).containsExactly(new byte[] {1, 2, 3});
+        assertThat(store.inspect(settings().build().keyFor("E8")).fingerprint()).hasSize(43);
+        assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("conflict: event id E8");
+    }
+
+    @Test
+    void shouldSkipWithoutFingerprintWhenMessageHasNoTextOrBytes() throws Exception {
+        MessageListener counting = message -> handled.add("map");
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(counting,
+                deduplicator(settings().fingerprint(FingerprintMode.SHA_256).build()));
+
+        decorator.onMessage(receivedMap("a", "E9"), session.session());
+        decorator.onMessage(receivedMap("b", "E9"), session.session());
+
+        assertThat(handled).containsExactly("map");
+        assertThat(store.inspect(settings().build().keyFor("E9")).fingerprint()).isNull();
+        assertThat(session.sent()).isEmpty();
+    }
+
+    @Test
+    void shouldCopyToDeadLetterQueueAndDiscardClaimWhenLastAttemptFails() throws Exception {
+        IllegalStateException failure = new IllegalStateException("handler failed");
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(
+                (MessageListener) message -> {
+                    throw failure;
+                }, deduplicator(settings().maxAttempts(2).build()));
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10")),
+                session.session())).isSameAs(failure);
+        decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10")), session.session());
+
+        assertThat(stateOf("E10")).isEqualTo(ClaimState.ABSENT);
+        assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("max-attempts: event id E10");
+    }
+
+    @Test
     void shouldKeepDelegateSubscriptionNameWhenDecorating() {
         DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(listener, deduplicator());
 
@@ -263,6 +330,37 @@ class DeduplicatingMessageListenerTest {
     private Sent onlySent() {
         assertThat(session.sent()).hasSize(1);
         return session.sent().get(0);
+    }
+
+    private static ActiveMQBytesMessage receivedBytes(byte[] body, String eventId) throws JMSException {
+        ActiveMQBytesMessage message = new ActiveMQBytesMessage();
+        message.writeBytes(body);
+        message.setStringProperty("eventId", eventId);
+        message.setDestination(new ActiveMQQueue(QUEUE));
+        message.setMessageId(new MessageId("ID:test-host-2:1:1:1", body[2]));
+        message.reset();
+        message.setReadOnlyProperties(true);
+        return message;
+    }
+
+    private static ActiveMQMapMessage receivedMap(String value, String eventId) throws JMSException {
+        ActiveMQMapMessage message = new ActiveMQMapMessage();
+        message.setString("value", value);
+        message.setStringProperty("eventId", eventId);
+        message.setDestination(new ActiveMQQueue(QUEUE));
+        message.setMessageId(new MessageId("ID:test-host-3:1:1:1", value.length()));
+        return message;
+    }
+
+    private static byte[] bytesOf(Message message) {
+        try {
+            BytesMessage bytes = (BytesMessage) message;
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return body;
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String textOf(Message message) {

@@ -9,6 +9,7 @@ import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.store.memory.InMemoryClaimStore;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
+import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.command.ActiveMQTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.config.SimpleJmsListenerEndpoint;
@@ -17,9 +18,10 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 class JmsDeduplicationTest {
 
     private static final String RETRY_IMPOSSIBLE = ": this container acknowledges each message before the listener "
-            + "runs, so a delivery whose claim was released could never be retried; set sessionTransacted=true";
-    private static final String NOT_ATOMIC = ": without a transacted session the dead-letter copy of a rejected "
-            + "delivery cannot be committed together with its acknowledgement; set sessionTransacted=true";
+            + "runs, so a delivery whose claim was released could never be retried; set sessionTransacted=true, or "
+            + "sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE";
+    private static final String NOTHING_ACKNOWLEDGES = ": a duplicate never reaches the listener, so nothing would "
+            + "acknowledge it; set acknowledgeAfterListener=true";
 
     private final MessageListener listener = message -> { };
     private final Deduplicator deduplicator = deduplicator(DedupSettings.DEFAULT_HEADER_NAME);
@@ -65,21 +67,56 @@ class JmsDeduplicationTest {
     }
 
     @Test
-    void shouldRefuseStartWhenClientAcknowledge() {
-        assertRefused(container(false, Session.CLIENT_ACKNOWLEDGE), "sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE is "
-                + "not supported yet for deduplication on queue 'orders'" + NOT_ATOMIC);
+    void shouldWrapListenerWhenClientAcknowledge() {
+        DefaultMessageListenerContainer container = container(false, Session.CLIENT_ACKNOWLEDGE);
+
+        DeduplicatingMessageListener installed = JmsDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.getMessageListener()).isSameAs(installed);
     }
 
     @Test
-    void shouldRefuseStartWhenIndividualAcknowledge() {
-        assertRefused(container(false, 4), "sessionAcknowledgeMode=INDIVIDUAL_ACKNOWLEDGE (4) is not supported yet "
-                + "for deduplication on queue 'orders'" + NOT_ATOMIC);
+    void shouldWrapListenerWhenIndividualAcknowledge() {
+        DefaultMessageListenerContainer container = container(false, 4);
+
+        DeduplicatingMessageListener installed = JmsDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.getMessageListener()).isSameAs(installed);
+    }
+
+    @Test
+    void shouldRefuseStartWhenClientAcknowledgeLeavesAcknowledgementToListener() {
+        DefaultMessageListenerContainer container = container(false, Session.CLIENT_ACKNOWLEDGE);
+        container.setAcknowledgeAfterListener(false);
+
+        assertRefused(container, "acknowledgeAfterListener=false with sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE is "
+                + "refused for deduplication on queue 'orders'" + NOTHING_ACKNOWLEDGES);
+    }
+
+    @Test
+    void shouldRefuseStartWhenIndividualAcknowledgeLeavesAcknowledgementToListener() {
+        DefaultMessageListenerContainer container = container(false, 4);
+        container.setAcknowledgeAfterListener(false);
+
+        assertRefused(container, "acknowledgeAfterListener=false with sessionAcknowledgeMode=INDIVIDUAL_ACKNOWLEDGE "
+                + "(4) is refused for deduplication on queue 'orders'" + NOTHING_ACKNOWLEDGES);
+    }
+
+    @Test
+    void shouldAllowUnexposedSessionWhenClientAcknowledge() {
+        DefaultMessageListenerContainer container = container(false, Session.CLIENT_ACKNOWLEDGE);
+        container.setExposeListenerSession(false);
+
+        JmsDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.getMessageListener()).isInstanceOf(DeduplicatingMessageListener.class);
     }
 
     @Test
     void shouldRefuseStartWhenAcknowledgeModeIsUnknown() {
         assertRefused(container(false, 101), "sessionAcknowledgeMode=101 is not supported for deduplication on "
-                + "queue 'orders': only transacted sessions are; set sessionTransacted=true");
+                + "queue 'orders': only transacted sessions, CLIENT_ACKNOWLEDGE and ActiveMQ's INDIVIDUAL_ACKNOWLEDGE "
+                + "(4) are; set sessionTransacted=true");
     }
 
     @Test
@@ -140,6 +177,47 @@ class JmsDeduplicationTest {
 
         assertThat(log).doesNotContain("WARN").contains("Deduplicating the listener on queue 'orders' for group "
                 + "'billing': event id from property 'event_Id$2', rejected deliveries copied to queue 'ActiveMQ.DLQ'");
+    }
+
+    @Test
+    void shouldWarnWhenPropertyNameIsSelectorWord() {
+        DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
+
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator("escape")));
+
+        assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - Event id property 'escape' of "
+                + "group 'billing' on queue 'orders' is a word of the JMS selector syntax: message selectors cannot "
+                + "refer to it, though ActiveMQ accepts it");
+    }
+
+    @Test
+    void shouldWarnWhenFailoverConnectionFactoryChecksDuplicates() {
+        DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
+        container.setConnectionFactory(new ActiveMQConnectionFactory("failover:(tcp://127.0.0.1:61616)"));
+
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator));
+
+        assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - The ActiveMQ connection of "
+                + "queue 'orders' uses the failover transport with checkForDuplicates=true: after a reconnect the "
+                + "client poison-acks a redelivered message it had handed to a listener before, and the broker "
+                + "dead-letters it; set checkForDuplicates=false on the connection factory (or "
+                + "jms.checkForDuplicates=false in the broker URL), since the deduplicator recognises redeliveries "
+                + "itself");
+    }
+
+    @Test
+    void shouldNotWarnWhenFailoverConnectionFactoryLeavesDuplicatesToDeduplicator() {
+        DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
+        ActiveMQConnectionFactory connectionFactory = new ActiveMQConnectionFactory("failover:(tcp://127.0.0.1:61616)");
+        connectionFactory.setCheckForDuplicates(false);
+        container.setConnectionFactory(connectionFactory);
+
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator));
+
+        assertThat(log).doesNotContain("WARN");
     }
 
     @Test

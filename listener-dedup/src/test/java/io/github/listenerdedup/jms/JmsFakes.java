@@ -67,32 +67,95 @@ final class JmsFakes {
     record Sent(Message message, Destination destination, int deliveryMode, int priority, long timeToLive) {
     }
 
-    /** A session that creates ActiveMQ messages and records each send instead of talking to a broker. */
+    /**
+     * A session that creates ActiveMQ messages and records each send, commit, rollback and recover instead of
+     * talking to a broker.
+     */
     static final class RecordingSession {
 
         private final List<Sent> sent = new CopyOnWriteArrayList<>();
-        private final Session session = (Session) Proxy.newProxyInstance(JmsFakes.class.getClassLoader(),
-                new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "createQueue" -> new ActiveMQQueue((String) args[0]);
-                    case "createProducer" -> producer((Destination) args[0]);
-                    case "createTextMessage" -> textMessage(args == null ? null : (String) args[0]);
-                    case "createMessage" -> new ActiveMQMessage();
-                    case "createBytesMessage" -> new ActiveMQBytesMessage();
-                    case "createMapMessage" -> new ActiveMQMapMessage();
-                    case "createStreamMessage" -> new ActiveMQStreamMessage();
-                    case "getTransacted" -> true;
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "toString" -> "recording session";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        private final List<String> calls = new CopyOnWriteArrayList<>();
+        private final List<String> failing = new CopyOnWriteArrayList<>();
+        private final boolean transacted;
+        private final int acknowledgeMode;
+        private final Session session;
+
+        /** A transacted session. */
+        RecordingSession() {
+            this(true, Session.SESSION_TRANSACTED);
+        }
+
+        /**
+         * A session of the given kind.
+         *
+         * @param transacted      whether it is transacted
+         * @param acknowledgeMode its mode when it is not
+         */
+        RecordingSession(boolean transacted, int acknowledgeMode) {
+            this.transacted = transacted;
+            this.acknowledgeMode = acknowledgeMode;
+            this.session = createSession();
+        }
 
         Session session() {
             return session;
         }
 
+        /** @return commit, rollback, recover and acknowledge calls, in order */
+        List<String> calls() {
+            return calls;
+        }
+
+        /**
+         * Makes a received message record its {@code acknowledge()} calls here.
+         *
+         * @param message the message
+         * @return the message
+         */
+        <M extends ActiveMQMessage> M acknowledgedHere(M message) {
+            message.setAcknowledgeCallback(() -> record("acknowledge"));
+            return message;
+        }
+
+        /**
+         * Makes a call fail from now on, as on a dropped connection.
+         *
+         * @param call {@code commit}, {@code rollback}, {@code recover} or {@code acknowledge}
+         */
+        void failOn(String call) {
+            failing.add(call);
+        }
+
+        private Object record(String call) throws JMSException {
+            calls.add(call);
+            if (failing.contains(call)) {
+                throw new JMSException(call + " failed: the connection is closed");
+            }
+            return null;
+        }
+
         List<Sent> sent() {
             return sent;
+        }
+
+        private Session createSession() {
+            return (Session) Proxy.newProxyInstance(JmsFakes.class.getClassLoader(),
+                    new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "createQueue" -> new ActiveMQQueue((String) args[0]);
+                        case "createProducer" -> producer((Destination) args[0]);
+                        case "createTextMessage" -> textMessage(args == null ? null : (String) args[0]);
+                        case "createMessage" -> new ActiveMQMessage();
+                        case "createBytesMessage" -> new ActiveMQBytesMessage();
+                        case "createMapMessage" -> new ActiveMQMapMessage();
+                        case "createStreamMessage" -> new ActiveMQStreamMessage();
+                        case "getTransacted" -> transacted;
+                        case "getAcknowledgeMode" -> transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+                        case "commit", "rollback", "recover" -> record(method.getName());
+                        case "equals" -> proxy == args[0];
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "toString" -> "recording session";
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
         }
 
         private MessageProducer producer(Destination destination) {
@@ -101,6 +164,7 @@ final class JmsFakes {
                         if (method.getName().equals("send") && args.length == 4) {
                             sent.add(new Sent((Message) args[0], destination, (Integer) args[1], (Integer) args[2],
                                     (Long) args[3]));
+                            calls.add("send");
                             return null;
                         }
                         if (method.getName().equals("close")) {

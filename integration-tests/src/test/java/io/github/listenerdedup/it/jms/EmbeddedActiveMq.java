@@ -6,6 +6,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -20,6 +21,9 @@ import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.TransportConnector;
 import org.apache.activemq.broker.region.DestinationStatistics;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.broker.region.policy.SharedDeadLetterStrategy;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
@@ -29,7 +33,8 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * test class. Its connection factory redelivers a rolled-back message after {@value #REDELIVERY_DELAY_MILLIS} ms,
  * at most {@value #MAXIMUM_REDELIVERIES} times, and the broker then moves it to {@value #DEAD_LETTER_QUEUE}.
  *
- * <p>Messages are published persistent, because the broker's dead-letter strategy drops non-persistent ones.
+ * <p>Messages are published persistent, because the broker's dead-letter strategy drops non-persistent ones, except
+ * on queues named for {@value #KEEP_NON_PERSISTENT}.
  */
 public final class EmbeddedActiveMq {
 
@@ -39,10 +44,13 @@ public final class EmbeddedActiveMq {
     static final int MAXIMUM_REDELIVERIES = 5;
     /** The pause before each redelivery. */
     static final long REDELIVERY_DELAY_MILLIS = 50;
+    /** The purpose, in {@link #uniqueQueue}, of queues whose non-persistent messages are dead-lettered too. */
+    static final String KEEP_NON_PERSISTENT = "keep-non-persistent";
 
     private static final Duration CONSUMERS_TIMEOUT = Duration.ofSeconds(10);
 
     private final BrokerService broker;
+    private final String brokerUrl;
     private final ActiveMQConnectionFactory connectionFactory;
     private final Connection publisherConnection;
     private final Session publisherSession;
@@ -51,7 +59,8 @@ public final class EmbeddedActiveMq {
 
     private EmbeddedActiveMq(BrokerService broker, String brokerUrl) throws JMSException {
         this.broker = broker;
-        this.connectionFactory = connectionFactory(brokerUrl);
+        this.brokerUrl = brokerUrl;
+        this.connectionFactory = connectionFactory(brokerUrl, MAXIMUM_REDELIVERIES);
         this.publisherConnection = connectionFactory.createConnection();
         this.publisherSession = publisherConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         this.publisher = publisherSession.createProducer(null);
@@ -71,6 +80,7 @@ public final class EmbeddedActiveMq {
         broker.setAdvisorySupport(false);
         broker.setSchedulerSupport(false);
         broker.setUseShutdownHook(false);
+        broker.setDestinationPolicy(deadLetteringNonPersistent());
         TransportConnector connector = broker.addConnector("tcp://127.0.0.1:0");
         broker.start();
         broker.waitUntilStarted();
@@ -85,6 +95,31 @@ public final class EmbeddedActiveMq {
     /** @return the connection factory consumers use, with the test redelivery policy */
     public ActiveMQConnectionFactory connectionFactory() {
         return connectionFactory;
+    }
+
+    /**
+     * A connection factory whose consumers redeliver a rolled-back message at most the given number of times.
+     *
+     * @param maximumRedeliveries redeliveries before the message is dead-lettered
+     * @return a new factory
+     */
+    ActiveMQConnectionFactory connectionFactory(int maximumRedeliveries) {
+        return connectionFactory(brokerUrl, maximumRedeliveries);
+    }
+
+    /**
+     * A container on a queue with sessions of the given mode, not yet started.
+     *
+     * @param queue     the queue
+     * @param consumers how many concurrent consumers
+     * @param listener  the listener
+     * @param mode      the sessions' mode
+     * @return the container
+     */
+    DefaultMessageListenerContainer container(String queue, int consumers, Object listener, SessionMode mode) {
+        DefaultMessageListenerContainer container = transactedContainer(queue, consumers, listener);
+        mode.applyTo(container);
+        return container;
     }
 
     /**
@@ -150,6 +185,23 @@ public final class EmbeddedActiveMq {
         publish(new ActiveMQQueue(queue), properties, body);
     }
 
+    /**
+     * Publishes a non-persistent text message to a queue.
+     *
+     * @param queue      the queue
+     * @param properties JMS properties to set
+     * @param body       the text
+     */
+    synchronized void publishNonPersistent(String queue, Map<String, Object> properties, String body)
+            throws JMSException {
+        TextMessage message = publisherSession.createTextMessage(body);
+        for (Map.Entry<String, Object> property : properties.entrySet()) {
+            message.setObjectProperty(property.getKey(), property.getValue());
+        }
+        publisher.send(new ActiveMQQueue(queue), message, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY,
+                Message.DEFAULT_TIME_TO_LIVE);
+    }
+
     /** @return whether the queue holds no message, neither waiting nor dispatched and unacknowledged */
     public boolean isDrained(String queue) throws Exception {
         DestinationStatistics statistics = statisticsOf(queue);
@@ -188,16 +240,31 @@ public final class EmbeddedActiveMq {
         broker.waitUntilStopped();
     }
 
+    /**
+     * The broker's policy: queues named {@code it.jms.}{@value #KEEP_NON_PERSISTENT}{@code .*} dead-letter
+     * non-persistent messages too; every other queue keeps ActiveMQ's default, which drops them.
+     */
+    private static PolicyMap deadLetteringNonPersistent() {
+        SharedDeadLetterStrategy strategy = new SharedDeadLetterStrategy();
+        strategy.setProcessNonPersistent(true);
+        PolicyEntry entry = new PolicyEntry();
+        entry.setQueue("it.jms." + KEEP_NON_PERSISTENT + ".>");
+        entry.setDeadLetterStrategy(strategy);
+        PolicyMap policies = new PolicyMap();
+        policies.setPolicyEntries(List.of(entry));
+        return policies;
+    }
+
     private DestinationStatistics statisticsOf(String queue) throws Exception {
         return broker.getDestination(new ActiveMQQueue(queue)).getDestinationStatistics();
     }
 
-    private static ActiveMQConnectionFactory connectionFactory(String brokerUrl) {
+    private static ActiveMQConnectionFactory connectionFactory(String brokerUrl, int maximumRedeliveries) {
         RedeliveryPolicy redelivery = new RedeliveryPolicy();
         redelivery.setInitialRedeliveryDelay(REDELIVERY_DELAY_MILLIS);
         redelivery.setRedeliveryDelay(REDELIVERY_DELAY_MILLIS);
         redelivery.setUseExponentialBackOff(false);
-        redelivery.setMaximumRedeliveries(MAXIMUM_REDELIVERIES);
+        redelivery.setMaximumRedeliveries(maximumRedeliveries);
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
         factory.setRedeliveryPolicy(redelivery);
         factory.setWatchTopicAdvisories(false);

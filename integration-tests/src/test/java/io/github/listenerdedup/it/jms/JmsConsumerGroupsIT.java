@@ -1,25 +1,17 @@
 package io.github.listenerdedup.it.jms;
 
-import io.github.listenerdedup.it.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.listenerdedup.core.ClaimState;
-import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.jms.JmsDeduplication;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageListener;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.activemq.command.ActiveMQQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
@@ -27,31 +19,9 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * One event consumed by two services: a composite destination copies each message to a {@code billing} and an
  * {@code email} queue, each with its own listener and consumer group, sharing one claim store.
  */
-class JmsConsumerGroupsIT {
+class JmsConsumerGroupsIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final ClaimStore store = TestServices.sharedRedisStore();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String suffix = UUID.randomUUID().toString();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
-    @AfterEach
-    void stopConsumers() {
-        activeMq.stopContainers();
-    }
 
     @Test
     void shouldRunOncePerGroupWhenOneEventReachesTwoServices() throws Exception {
@@ -75,16 +45,10 @@ class JmsConsumerGroupsIT {
         assertThat(billing.settings().keyFor("E10").render()).isEqualTo("dedup:billing-" + suffix + ":E10");
     }
 
-    private Deduplicator start(String queue, String group, HandlerRuns runs) {
+    private Deduplicator start(String queue, String group, HandlerRuns groupRuns) {
         Deduplicator deduplicator = new Deduplicator(DedupSettings.builder().group(group).build(), store, outcomes);
-        MessageListener listener = message -> {
-            try {
-                runs.started(message.getStringProperty(HEADER));
-            } catch (JMSException e) {
-                throw new IllegalStateException(e);
-            }
-        };
-        DefaultMessageListenerContainer container = activeMq.transactedContainer(queue, 1, listener);
+        DefaultMessageListenerContainer container = activeMq.transactedContainer(queue, 1,
+                TestListeners.succeeding(groupRuns));
         JmsDeduplication.applyTo(container, deduplicator);
         activeMq.start(container, 1);
         return deduplicator;

@@ -8,15 +8,11 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.MissingIdPolicy;
-import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,45 +20,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTextMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.jms.listener.SessionAwareMessageListener;
 
 /**
- * How event ids are read from JMS properties on a real broker: missing, blank and too long ids are copied to the
- * dead-letter queue without running the handler; {@code JMSMessageID} stands in when configured; numbers and their
- * text are one id; a property name that is not a Java identifier still works.
+ * How event ids are read from JMS properties on a real broker, by the rules of every broker: missing, blank, too
+ * long and unreadable ids (floating-point numbers, booleans) are copied to the dead-letter queue without running the
+ * handler; {@code JMSMessageID} stands in for any of them when configured, or the handler runs without a claim;
+ * integral numbers and their text are one id; a property name that is not a Java identifier still works, with a
+ * start-up WARN.
  */
-class JmsEventIdIT {
+class JmsEventIdIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final String queue = EmbeddedActiveMq.uniqueQueue("ids");
     private final String group = "ids-" + UUID.randomUUID();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
-    @AfterEach
-    void stopConsumers() {
-        activeMq.stopContainers();
-    }
 
     @Test
     void shouldCopyToDeadLetterQueueWithoutRunningWhenIdIsMissingOrBlank() throws Exception {
@@ -97,7 +69,7 @@ class JmsEventIdIT {
         activeMq.publish(queue, Map.of(), "no id, but a message id");
 
         await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.totalStarts()).isEqualTo(1);
         String messageId = runs.succeededIds().iterator().next();
         assertThat(messageId).startsWith("ID:");
@@ -114,7 +86,7 @@ class JmsEventIdIT {
         activeMq.publish(queue, Map.of(HEADER, 12345), "as int");
 
         await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 2);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.startsOf("12345")).isEqualTo(1);
         assertThat(store.keysClaimed()).containsExactly(settings().build().keyFor("12345"));
         assertThat(stateOf("12345")).isEqualTo(ClaimState.COMPLETED);
@@ -134,16 +106,81 @@ class JmsEventIdIT {
     }
 
     @Test
-    void shouldReadIdWhenPropertyNameIsNotJavaIdentifier() throws Exception {
-        start(settings().headerName("event-id").build(), "event-id");
+    void shouldReadIdAndWarnAtStartupWhenPropertyNameIsNotJavaIdentifier() throws Exception {
+        List<String> lines = TestLogs.during(JmsDeduplication.class,
+                () -> start(settings().headerName("event-id").build(), "event-id"));
+        assertThat(TestLogs.messages(lines, "WARN")).containsExactly("Event id property 'event-id' of group '" + group
+                + "' on queue '" + queue + "' is not a Java identifier: JMS message selectors cannot refer to it, "
+                + "though ActiveMQ accepts it and STOMP producers send it");
 
         activeMq.publish(queue, Map.of("event-id", "E-dashed"), "first");
         activeMq.publish(queue, Map.of("event-id", "E-dashed"), "second");
 
         await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.startsOf("E-dashed")).isEqualTo(1);
         assertThat(stateOf("E-dashed")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldCopyToDeadLetterQueueAsUnreadableWhenIdIsNeitherTextNorIntegral() throws Exception {
+        start(settings().build(), HEADER);
+
+        activeMq.publish(queue, Map.of(HEADER, 12.5d), "double");
+        activeMq.publish(queue, Map.of(HEADER, true), "boolean");
+        activeMq.publish(queue, Map.of(HEADER, 7.0f), "float");
+
+        List<ActiveMQMessage> deadLetters = awaitDeadLetters(3);
+        assertThat(deadLetters).extracting(JmsEventIdIT::reasonOf).containsExactlyInAnyOrder(
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Double, which has no text form)",
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Boolean, which has no text form)",
+                "rejected-id: event id UNREADABLE (a value of type java.lang.Float, which has no text form)");
+        assertThat(runs.totalStarts()).isZero();
+        assertThat(store.claimCalls()).isZero();
+    }
+
+    @Test
+    void shouldHandleOnceWhenIdArrivesAsShortByteAndText() throws Exception {
+        start(settings().build(), HEADER);
+
+        activeMq.publish(queue, Map.of(HEADER, (short) 7), "as short");
+        activeMq.publish(queue, Map.of(HEADER, (byte) 7), "as byte");
+        activeMq.publish(queue, Map.of(HEADER, "7"), "as text");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 2);
+        awaitDrained(queue);
+        assertThat(runs.startsOf("7")).isEqualTo(1);
+        assertThat(store.keysClaimed()).containsExactly(settings().build().keyFor("7"));
+    }
+
+    @Test
+    void shouldFallBackToMessageIdWhenIdIsBlankOrTooLong() throws Exception {
+        start(settings().missingId(MissingIdPolicy.MESSAGE_ID).build(), "JMSMessageID");
+
+        activeMq.publish(queue, Map.of(HEADER, " "), "blank id");
+        activeMq.publish(queue, Map.of(HEADER, "E".repeat(300)), "too long");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.PROCESSED) == 2);
+        awaitDrained(queue);
+        assertThat(runs.succeededIds()).hasSize(2).allSatisfy(id -> {
+            assertThat(id).startsWith("ID:");
+            assertThat(stateOf(id)).isEqualTo(ClaimState.COMPLETED);
+        });
+        assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
+    }
+
+    @Test
+    void shouldRunWithoutClaimWhenIdIsMissingAndPolicyIsProcess() throws Exception {
+        start(settings().missingId(MissingIdPolicy.PROCESS).build(), HEADER);
+
+        activeMq.publish(queue, Map.of(), "no id");
+        activeMq.publish(queue, Map.of(), "no id again");
+
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.PROCESSED_WITHOUT_CLAIM) == 2);
+        awaitDrained(queue);
+        assertThat(runs.startsOf("null")).isEqualTo(2);
+        assertThat(store.claimCalls()).isZero();
+        assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
     }
 
     private void start(DedupSettings settings, String idProperty) {
@@ -181,12 +218,8 @@ class JmsEventIdIT {
 
     private List<ActiveMQMessage> awaitDeadLetters(int count) throws Exception {
         await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == count);
-        awaitDrained();
+        awaitDrained(queue);
         return activeMq.deadLettersFrom(queue);
-    }
-
-    private void awaitDrained() {
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
     }
 
     private ClaimState stateOf(String eventId) {
@@ -198,7 +231,7 @@ class JmsEventIdIT {
             if (idProperty.equals("JMSMessageID")) {
                 return message.getJMSMessageID();
             }
-            return message.getStringProperty(idProperty);
+            return TestListeners.property(message, idProperty);
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }

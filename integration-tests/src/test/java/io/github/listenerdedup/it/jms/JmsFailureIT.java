@@ -1,7 +1,6 @@
 package io.github.listenerdedup.it.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.listenerdedup.core.ClaimSnapshot;
@@ -9,77 +8,30 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.jms.listener.adapter.MessageListenerAdapter;
 import org.springframework.jms.support.converter.JacksonJsonMessageConverter;
 
 /**
- * Failures on a real broker: a container that acknowledges before its listener runs is refused at start-up; a
- * handler that throws once is rolled back and runs again; a failure before the handler (conversion) or an
- * {@code Error} releases the claim instead of leaving it in progress.
+ * Failures on a real broker: a handler that throws once is rolled back and runs again; a failure before the handler
+ * (conversion) or an {@code Error} releases the claim instead of leaving it in progress. The refusal of containers
+ * that acknowledge before their listener runs is in {@link JmsContainerModesIT}.
  */
-class JmsFailureIT {
+class JmsFailureIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
-    private final HandlerRuns runs = new HandlerRuns();
     private final String queue = EmbeddedActiveMq.uniqueQueue("failures");
     private final String group = "failures-" + UUID.randomUUID();
     private final Deduplicator deduplicator = new Deduplicator(DedupSettings.builder().group(group).build(), store);
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
-
-    @AfterEach
-    void stopConsumers() {
-        activeMq.stopContainers();
-    }
-
-    @Test
-    void shouldRefuseStartupWhenContainerAcknowledgesAutomatically() throws Exception {
-        activeMq.publish(queue, Map.of(HEADER, "E15"), "body");
-        MessageListener listener = message -> runs.started(idOf(message));
-        DefaultMessageListenerContainer container = activeMq.transactedContainer(queue, 1, listener);
-        container.setSessionTransacted(false);
-
-        assertThatThrownBy(() -> JmsDeduplication.applyTo(container, deduplicator))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("sessionTransacted=false with sessionAcknowledgeMode=AUTO_ACKNOWLEDGE is refused for "
-                        + "deduplication on queue '" + queue + "': this container acknowledges each message before "
-                        + "the listener runs, so a delivery whose claim was released could never be retried; set "
-                        + "sessionTransacted=true");
-        assertThat(container.isRunning()).isFalse();
-        assertThat(activeMq.queueSize(queue)).as("the message waits for a supported container").isEqualTo(1);
-        assertThat(runs.totalStarts()).isZero();
-    }
 
     @Test
     void shouldRollBackAndRunAgainWithSecondDeliveryCountWhenHandlerThrowsOnce() throws Exception {
@@ -89,7 +41,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E15"), "body");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("E15") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(deliveryCounts).containsExactly(1, 2);
         assertThat(runs.startsOf("E15")).isEqualTo(2);
         assertThat(store.releases()).isEqualTo(1);
@@ -104,7 +56,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5", "_type", "order"), "{");
 
         await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
-        awaitDrained();
+        awaitDrained(queue);
         ClaimSnapshot claim = store.inspect(deduplicator.settings().keyFor("E5"));
         assertThat(claim.state()).as("released, never left in progress").isEqualTo(ClaimState.RELEASED);
         assertThat(claim.attempts()).isEqualTo(EmbeddedActiveMq.MAXIMUM_REDELIVERIES + 1);
@@ -116,7 +68,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5", "_type", "order"), "{\"orderId\":\"o-5\"}");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("o-5") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(runs.startsOf("o-5")).isEqualTo(1);
         assertThat(stateOf("E5")).isEqualTo(ClaimState.COMPLETED);
     }
@@ -126,7 +78,7 @@ class JmsFailureIT {
         HandlerBrokeError error = new HandlerBrokeError();
         List<Throwable> containerErrors = new CopyOnWriteArrayList<>();
         MessageListener listener = message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             if (runs.started(id) == 1) {
                 throw error;
             }
@@ -140,7 +92,7 @@ class JmsFailureIT {
         activeMq.publish(queue, Map.of(HEADER, "E5c"), "body");
 
         await().atMost(SETTLE).until(() -> runs.successesOf("E5c") == 1);
-        awaitDrained();
+        awaitDrained(queue);
         assertThat(containerErrors).containsExactly(error);
         assertThat(store.releases()).isEqualTo(1);
         assertThat(runs.startsOf("E5c")).isEqualTo(2);
@@ -155,7 +107,7 @@ class JmsFailureIT {
 
     private MessageListener failingOnce(List<Integer> deliveryCounts) {
         return message -> {
-            String id = idOf(message);
+            String id = TestListeners.idOf(message);
             try {
                 deliveryCounts.add(message.getIntProperty("JMSXDeliveryCount"));
             } catch (JMSException e) {
@@ -178,20 +130,8 @@ class JmsFailureIT {
         return adapter;
     }
 
-    private void awaitDrained() {
-        await().atMost(SETTLE).until(() -> activeMq.isDrained(queue));
-    }
-
     private ClaimState stateOf(String eventId) {
         return store.inspect(deduplicator.settings().keyFor(eventId)).state();
-    }
-
-    private static String idOf(Message message) {
-        try {
-            return message.getStringProperty(HEADER);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The event the JSON body holds. */

@@ -8,20 +8,17 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.HandlerRuns;
-import io.github.listenerdedup.it.RecordingClaimStore;
-import io.github.listenerdedup.it.TestServices;
 import io.github.listenerdedup.jms.DeduplicatingJmsListenerContainerFactory;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,29 +28,13 @@ import org.springframework.jms.annotation.JmsListener;
 
 /**
  * {@code @JmsListener} methods deduplicated by {@link DeduplicatingJmsListenerContainerFactory} in a Spring
- * context: a transacted factory rolls a failed delivery back and runs it again; a factory that acknowledges before
- * the listener runs stops the context from starting.
+ * context: a transacted or client-acknowledging factory has a failed delivery redelivered and runs it again; a
+ * factory that acknowledges before the listener runs stops the context from starting.
  */
-class JmsListenerFactoryIT {
+class JmsListenerFactoryIT extends ActiveMqTestBase {
 
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
-
-    private static EmbeddedActiveMq activeMq;
-
-    private final RecordingClaimStore store = new RecordingClaimStore(TestServices.sharedRedisStore());
     private final String queue = EmbeddedActiveMq.uniqueQueue("annotated");
     private AnnotationConfigApplicationContext context;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        activeMq = EmbeddedActiveMq.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        activeMq.stop();
-    }
 
     @AfterEach
     void closeContext() {
@@ -62,9 +43,10 @@ class JmsListenerFactoryIT {
         }
     }
 
-    @Test
-    void shouldRollBackAndRunAgainWhenAnnotatedListenerThrowsOnce() throws Exception {
-        context = startContext(true);
+    @ParameterizedTest
+    @EnumSource(value = SessionMode.class, names = {"TRANSACTED", "CLIENT_ACKNOWLEDGE"})
+    void shouldRedeliverAndRunAgainWhenAnnotatedListenerThrowsOnce(SessionMode mode) throws Exception {
+        context = startContext(mode);
         await().atMost(SETTLE).until(() -> activeMq.consumerCount(queue) == 1);
         OrderListener listener = context.getBean(OrderListener.class);
 
@@ -79,31 +61,31 @@ class JmsListenerFactoryIT {
 
     @Test
     void shouldFailStartupWhenListenerFactoryIsNotTransacted() {
-        assertThatThrownBy(() -> startContext(false))
+        assertThatThrownBy(() -> startContext(SessionMode.AUTO_ACKNOWLEDGE))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("sessionTransacted=false with sessionAcknowledgeMode=AUTO_ACKNOWLEDGE is refused for "
                         + "deduplication on queue '" + queue + "': this container acknowledges each message before "
                         + "the listener runs, so a delivery whose claim was released could never be retried; set "
-                        + "sessionTransacted=true");
+                        + "sessionTransacted=true, or sessionAcknowledgeMode=CLIENT_ACKNOWLEDGE");
     }
 
-    private AnnotationConfigApplicationContext startContext(boolean transacted) {
+    private AnnotationConfigApplicationContext startContext(SessionMode mode) {
         AnnotationConfigApplicationContext started = new AnnotationConfigApplicationContext();
         started.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("it", Map.of("it.queue", queue)));
         started.registerBean("jmsListenerContainerFactory", DeduplicatingJmsListenerContainerFactory.class,
-                () -> listenerFactory(transacted));
+                () -> listenerFactory(mode));
         started.register(ListenerConfiguration.class);
         started.refresh();
         return started;
     }
 
-    private DeduplicatingJmsListenerContainerFactory listenerFactory(boolean transacted) {
+    private DeduplicatingJmsListenerContainerFactory listenerFactory(SessionMode mode) {
         Deduplicator deduplicator = new Deduplicator(settings(), store);
         DeduplicatingJmsListenerContainerFactory factory = new DeduplicatingJmsListenerContainerFactory(
                 endpoint -> JmsDeduplication.of(deduplicator));
         factory.setConnectionFactory(activeMq.connectionFactory());
-        factory.setSessionTransacted(transacted);
+        mode.applyTo(factory);
         factory.setReceiveTimeout(100L);
         return factory;
     }
