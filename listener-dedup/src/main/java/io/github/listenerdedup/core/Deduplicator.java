@@ -1,5 +1,6 @@
 package io.github.listenerdedup.core;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
@@ -145,7 +146,23 @@ public final class Deduplicator implements AutoCloseable {
         }
     }
 
-    private DeliveryOutcome duplicateOrConflict(ClaimKey key, String fingerprint, ClaimResult result) {
+    /**
+     * Decides the deliveries of one batch at once: claims their ids together ({@link ClaimStore#claimAll}), takes
+     * duplicates out (also copies of one id within the batch), holds while another delivery runs one of them, and
+     * runs the listener once on the rest. Every claim is completed when the listener succeeds and released when it
+     * fails; how a failure, a requeue or a rejection of one delivery spreads to the others follows the settlement.
+     *
+     * @param deliveries the deliveries' id values, in the order of the batch
+     * @param settlement whether the broker adapter settles the batch as a whole or each delivery on its own
+     * @param invocation runs the listener on the deliveries that are left
+     * @return what happened to each delivery; what the listener threw is in {@link BatchOutcome#failure()}
+     */
+    public BatchOutcome processBatch(List<IncomingDelivery> deliveries, BatchSettlement settlement,
+            BatchInvocation invocation) {
+        return new BatchDeduplication(this, deliveries, settlement).process(invocation);
+    }
+
+    DeliveryOutcome duplicateOrConflict(ClaimKey key, String fingerprint, ClaimResult result) {
         String stored = result.fingerprint();
         if (fingerprint != null && stored != null && !fingerprint.equals(stored)) {
             log.error("Rejected delivery of {}: the id was completed with other content (fingerprint {}, this "
@@ -156,7 +173,7 @@ public final class Deduplicator implements AutoCloseable {
         return report(key.eventId(), DeliveryOutcome.DUPLICATE);
     }
 
-    private EventIdReading readId(IncomingDelivery delivery) {
+    EventIdReading readId(IncomingDelivery delivery) {
         if (delivery.resolveFailure() != null) {
             return EventIdReading.unusable(EventIdReading.Status.UNREADABLE, delivery.resolveFailure());
         }
@@ -174,14 +191,27 @@ public final class Deduplicator implements AutoCloseable {
 
     private DeliveryOutcome processWithoutId(EventIdReading reading, ListenerInvocation invocation)
             throws Throwable {
+        if (processesWithoutId(reading)) {
+            return runWithoutClaim(null, invocation);
+        }
+        return DeliveryOutcome.REJECTED_ID;
+    }
+
+    /**
+     * Applies the missing-id policy to a delivery without a usable id: logs it, and reports the rejection.
+     *
+     * @return {@code true} when the handler runs without a claim; {@code false} when the delivery is rejected
+     */
+    boolean processesWithoutId(EventIdReading reading) {
         if (settings.missingId() == MissingIdPolicy.PROCESS) {
             log.debug("Running handler without deduplication for group {}: the event id in '{}' is {} ({})",
                     settings.group(), settings.headerName(), reading.status(), reading.reason());
-            return runWithoutClaim(null, invocation);
+            return true;
         }
         log.error("Rejected delivery for group {}: the event id in '{}' is {} ({})", settings.group(),
                 settings.headerName(), reading.status(), reading.reason());
-        return report(null, DeliveryOutcome.REJECTED_ID);
+        report(null, DeliveryOutcome.REJECTED_ID);
+        return false;
     }
 
     private DeliveryOutcome runClaimed(ClaimKey key, OwnerToken token, int attempt, ListenerInvocation invocation)
@@ -204,7 +234,7 @@ public final class Deduplicator implements AutoCloseable {
         return completeAfterSuccess(key, token);
     }
 
-    private DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt,
+    DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt,
             Throwable failure) {
         log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
                 + "starts afresh", key, attempt, settings.maxAttempts(), failure);
@@ -218,6 +248,26 @@ public final class Deduplicator implements AutoCloseable {
         return report(key.eventId(), DeliveryOutcome.MAX_ATTEMPTS);
     }
 
+    /** @return the store with the retries this deduplicator adds */
+    ClaimStore retryingStore() {
+        return store;
+    }
+
+    /** @return the tracker of the store's reachability */
+    StoreHealth storeHealth() {
+        return storeHealth;
+    }
+
+    /** @return a new hold for one delivery, bounded by the in-flight wait */
+    Hold newHold() {
+        return new Hold(settings.inFlightWait(), pacer, nanoTime);
+    }
+
+    /** @return the renewal of a claim's lease while its handler runs, or {@code null} when renewal is off */
+    LeaseRenewal renewalOf(ClaimKey key, OwnerToken token) {
+        return renewals == null ? null : new LeaseRenewal(renewals, store, key, token, settings.lease());
+    }
+
     private static ScheduledThreadPoolExecutor renewalScheduler(String group) {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "dedup-lease-renewal-" + group);
@@ -228,7 +278,7 @@ public final class Deduplicator implements AutoCloseable {
         return scheduler;
     }
 
-    private void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
+    void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
         try {
             if (store.release(key, token, settings.retention())) {
                 log.debug("Released {} after the handler failed: {}", key, failure.toString());
@@ -244,7 +294,7 @@ public final class Deduplicator implements AutoCloseable {
         }
     }
 
-    private DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
+    DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
         try {
             boolean completed = store.complete(key, token, settings.retention());
             storeHealth.succeeded();
@@ -272,7 +322,7 @@ public final class Deduplicator implements AutoCloseable {
         return report(eventId, DeliveryOutcome.PROCESSED_WITHOUT_CLAIM);
     }
 
-    private DeliveryOutcome report(String eventId, DeliveryOutcome outcome) {
+    DeliveryOutcome report(String eventId, DeliveryOutcome outcome) {
         try {
             outcomeListener.onOutcome(settings.group(), eventId, outcome);
         } catch (RuntimeException e) {
