@@ -1,5 +1,7 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.DedupSettings;
@@ -10,6 +12,7 @@ import io.github.listenerdedup.it.RecordingClaimStore;
 import io.github.listenerdedup.it.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +47,9 @@ abstract class RabbitCaseSupport {
 
     @AfterEach
     void closeBroker() {
+        List<String> channelErrors = broker.channelErrors();
         broker.close();
+        assertThat(channelErrors).as("channels the broker closed, such as for an unknown delivery tag").isEmpty();
     }
 
     /** @return the store the cases run against; each test uses its own group */

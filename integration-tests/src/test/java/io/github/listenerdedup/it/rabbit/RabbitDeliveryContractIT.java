@@ -1,10 +1,13 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.BrokerDeliveryContract;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.amqp.core.Message;
@@ -64,7 +67,9 @@ class RabbitDeliveryContractIT extends BrokerDeliveryContract {
 
     @Override
     protected void stopConsumers() {
+        List<String> channelErrors = broker.channelErrors();
         broker.close();
+        assertThat(channelErrors).as("channels the broker closed, such as for an unknown delivery tag").isEmpty();
     }
 
     private static void handle(TestHandler handler, Message message) {

@@ -47,42 +47,38 @@ class RabbitInstallationIT extends RabbitCaseSupport {
 
         assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was NONE: the broker forgets a message as "
-                        + "soon as it delivers it, so a failed attempt could never be retried");
+                .hasMessage(REFUSED + "acknowledgeMode must be AUTO or MANUAL, but was NONE: the broker forgets a "
+                        + "message as soon as it delivers it, so a failed attempt could never be retried");
     }
 
     @Test
-    void shouldRefuseAtStartUpWhenDirectFactoryAcknowledgesManually() {
-        DirectRabbitListenerContainerFactory factory = deduplicatingFactory(new DirectRabbitListenerContainerFactory());
-        factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was MANUAL: manual acknowledgement is not "
-                        + "supported yet");
-    }
-
-    @Test
-    void shouldRefuseAtStartUpWhenFactoryEnablesConsumerBatches() {
+    void shouldRefuseAtStartUpWhenConsumerBatchesGoToListenerOfSingleMessages() {
         SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setBatchListener(true);
         factory.setConsumerBatchEnabled(true);
+        MessageListener listener = countingListener();
 
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(listener)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "consumerBatchEnabled must be false, but was true: consumer batches are not "
-                        + "supported yet");
+                .hasMessage(REFUSED + "the message listener must take batches when consumerBatchEnabled is true, but "
+                        + "was " + listener.getClass().getName() + ": implement BatchMessageListener or "
+                        + "ChannelAwareBatchMessageListener");
     }
 
     @Test
-    void shouldRefuseAtStartUpWhenListenerTakesBatches() {
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setBatchListener(true);
+    void shouldInstallAtStartUpWhenDirectFactoryAcknowledgesManuallyOrFactoryMakesConsumerBatches() {
+        DirectRabbitListenerContainerFactory direct = deduplicatingFactory(new DirectRabbitListenerContainerFactory());
+        direct.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        SimpleRabbitListenerContainerFactory batching =
+                deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        batching.setBatchListener(true);
+        batching.setConsumerBatchEnabled(true);
 
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "the message listener must take one message at a time, but was a batch listener ("
-                        + OrdersBatchListener.class.getName() + "): batch listeners are not supported yet");
+        AbstractMessageListenerContainer manual = direct.createListenerContainer(endpoint(countingListener()));
+        AbstractMessageListenerContainer batches = batching.createListenerContainer(
+                endpoint(new OrdersBatchListener()));
+
+        assertThat(manual.getAcknowledgeMode()).isEqualTo(AcknowledgeMode.MANUAL);
+        assertThat(((SimpleMessageListenerContainer) batches).isConsumerBatchEnabled()).isTrue();
     }
 
     @Test
