@@ -4,6 +4,7 @@ import io.github.listenerdedup.core.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.support.ListenerExecutionFailedException;
 
 /**
  * Writes the WARN line for a delivery whose listener failed: the listener, the event id, how often the broker has
@@ -33,7 +34,16 @@ final class FailureLog {
             Throwable failure) {
         log.warn("Handler failed on event {} ({}) for {}: {}: {}",
                 eventId == null ? "without id" : LogText.escape(eventId), deliveryCount(properties), listener, fate,
-                failure == null ? "no cause given" : failure.toString());
+                describe(failure));
+    }
+
+    /** The failure as the listener raised it: the container's wrapper is left out. */
+    private static String describe(Throwable failure) {
+        Throwable shown = failure;
+        while (shown instanceof ListenerExecutionFailedException && shown.getCause() != null) {
+            shown = shown.getCause();
+        }
+        return shown == null ? "no cause given" : shown.toString();
     }
 
     /**
