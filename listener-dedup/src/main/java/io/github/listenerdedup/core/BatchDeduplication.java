@@ -169,12 +169,12 @@ final class BatchDeduplication {
             renewals.forEach(LeaseRenewal::close);
         }
         for (Item item : running) {
-            ItemFailure failure = mode == BatchSettlement.PER_DELIVERY && reported != null
-                    ? reported.get(item.position) : null;
+            ItemFailure failure = reported == null ? null : reported.get(item.position);
             if (failure == null) {
                 succeeded(item);
             } else {
                 failed(item, failure.cause(), failure.deadLetter() ? Settlement.REJECT : Settlement.FAIL);
+                item.settledApart = mode == BatchSettlement.WHOLE_BATCH;
             }
         }
         return finish(null);
@@ -239,12 +239,12 @@ final class BatchDeduplication {
 
     private BatchOutcome finish(Throwable failure) {
         items.stream().filter(item -> item.original != null).forEach(this::decideCopy);
-        Settlement batch = items.stream().map(item -> item.settlement)
+        Settlement batch = items.stream().filter(item -> !item.settledApart).map(item -> item.settlement)
                 .max((a, b) -> Integer.compare(strength(a), strength(b)))
                 .orElse(Settlement.ACK);
         List<ItemOutcome> outcomes = items.stream()
                 .map(item -> new ItemOutcome(item.eventId, item.outcome,
-                        mode == BatchSettlement.WHOLE_BATCH ? batch : item.settlement))
+                        mode == BatchSettlement.WHOLE_BATCH && !item.settledApart ? batch : item.settlement))
                 .toList();
         return new BatchOutcome(outcomes, batch, failure);
     }
@@ -286,6 +286,7 @@ final class BatchDeduplication {
         private Item original;
         private int attempt;
         private boolean runsWithoutClaim;
+        private boolean settledApart;
         private DeliveryOutcome outcome;
         private Settlement settlement;
 

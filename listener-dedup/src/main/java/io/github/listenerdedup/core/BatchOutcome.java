@@ -7,7 +7,8 @@ import java.util.Objects;
  * What happened to the deliveries of one batch.
  *
  * @param items      one outcome per delivery, in the order of the batch
- * @param settlement how to settle the batch as a whole: the strongest settlement among its items
+ * @param settlement how to settle the batch as a whole: the strongest settlement among its items, leaving out
+ *                   those the listener settled apart
  *                   ({@link Settlement#REJECT}, then {@link Settlement#FAIL}, {@link Settlement#REQUEUE},
  *                   {@link Settlement#ACK})
  * @param failure    what the listener threw, or {@code null} when it returned

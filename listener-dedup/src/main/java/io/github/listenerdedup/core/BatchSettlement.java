@@ -8,7 +8,8 @@ public enum BatchSettlement {
     /**
      * The broker adapter settles the batch as a whole, as Spring AMQP's container does in AUTO acknowledge mode:
      * duplicates leave the batch before the listener runs, and anything that would settle one delivery otherwise
-     * (a requeue, a rejection, a failure) settles every delivery of the batch that way.
+     * (a requeue, a rejection, a failure) settles every delivery of the batch that way. Only a delivery the
+     * listener settled apart itself, and reported failed, leaves the batch: its claim is released.
      */
     WHOLE_BATCH,
 

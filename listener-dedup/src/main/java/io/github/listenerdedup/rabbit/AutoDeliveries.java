@@ -1,13 +1,17 @@
 package io.github.listenerdedup.rabbit;
 
+import com.rabbitmq.client.Channel;
 import io.github.listenerdedup.core.BatchOutcome;
 import io.github.listenerdedup.core.BatchSettlement;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.IncomingDelivery;
+import io.github.listenerdedup.core.ItemFailure;
 import io.github.listenerdedup.core.ItemOutcome;
 import io.github.listenerdedup.core.Settlement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.MDC;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -47,22 +51,52 @@ final class AutoDeliveries {
         return null;
     }
 
-    Object batch(MethodInvocation invocation, List<Message> messages) throws Throwable {
+    /**
+     * Decides a consumer batch the container settles as a whole. The listener's channel is watched: a message the
+     * listener rejects or nacks on its own (as Spring AMQP's batch adapter does with one it cannot convert) leaves
+     * the batch with its claim released. The container acknowledges or nacks the rest with one call naming the
+     * batch's last delivery tag, so when the listener settled that one itself, the advice acknowledges the others
+     * itself and has the container settle the last one as the listener asked.
+     */
+    Object batch(MethodInvocation invocation, Channel channel, List<Message> messages) throws Throwable {
         String listener = advice.describe(messages.get(0));
+        List<Long> tags = messages.stream().map(message -> message.getMessageProperties().getDeliveryTag()).toList();
+        SettlingChannel settling = SettlingChannel.around(channel, tags, listener);
+        ListenerArguments.set(invocation, ListenerArguments.CHANNEL, settling.channel());
         List<IncomingDelivery> deliveries = messages.stream().map(message -> advice.ids().of(message, listener))
                 .toList();
         BatchOutcome outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.WHOLE_BATCH,
                 positions -> {
                     List<Message> given = positions.stream().map(messages::get).toList();
                     ListenerArguments.set(invocation, ListenerArguments.DATA, given);
-                    return BatchResults.during(given, false, invocation::proceed);
+                    BatchResults.during(given, false, invocation::proceed);
+                    return refusedByListener(positions, settling, tags);
                 });
         logFailures(messages, outcome);
+        ListenerSettlements own = new ListenerSettlements(settling, tags, listener);
+        own.sendRefusalsBeforeLastTag();
+        settling.decided();
         if (outcome.settlement() == Settlement.FAIL) {
             throw outcome.failure();
         }
+        if (own.lastTagRefused() && outcome.settlement() == Settlement.ACK) {
+            own.ackOthers(outcome);
+            throw own.lastTagSettlement();
+        }
         settle(batchOutcome(outcome), listener + " (the whole batch of " + messages.size() + ")", outcome.failure());
         return null;
+    }
+
+    private static Map<Integer, ItemFailure> refusedByListener(List<Integer> positions, SettlingChannel settling,
+            List<Long> tags) {
+        Map<Integer, ItemFailure> refused = new HashMap<>();
+        for (Integer position : positions) {
+            SettlingChannel.Settlement own = settling.recorded(tags.get(position));
+            if (own != null && own.refuses()) {
+                refused.put(position, new ItemFailure(new ListenerRefusedDelivery(own), !own.requeue()));
+            }
+        }
+        return refused;
     }
 
     private void logFailures(List<Message> messages, BatchOutcome outcome) {

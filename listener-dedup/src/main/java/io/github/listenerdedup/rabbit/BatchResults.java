@@ -14,7 +14,9 @@ import org.springframework.amqp.core.Message;
  * released and is nacked, requeued as the container's {@code defaultRequeueRejected} and error handler say; one it
  * reports {@linkplain #rejected rejected} has its claim released and goes to the dead-letter exchange; every other
  * message has its claim completed and is acknowledged. Deduplication settles every message of the batch, exactly
- * once, so the listener needs no acknowledgement of its own (one it makes on the channel is honoured instead).
+ * once, so the listener needs no acknowledgement of its own. A message reported here is settled as reported, even
+ * when the listener also acknowledged it on the channel (say with {@code multiple}); a message not reported that the
+ * listener nacked or rejected on the channel has its claim released and is settled as the listener asked.
  *
  * <pre>{@code
  * container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> {

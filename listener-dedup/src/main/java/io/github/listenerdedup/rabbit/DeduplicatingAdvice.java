@@ -127,7 +127,7 @@ public final class DeduplicatingAdvice implements MethodInterceptor {
         }
         List<Message> batch = asBatch(data);
         if (batch != null) {
-            return manualAck ? manual.batch(invocation, channel, batch, view) : auto.batch(invocation, batch);
+            return manualAck ? manual.batch(invocation, channel, batch, view) : auto.batch(invocation, channel, batch);
         }
         throw refuse(data);
     }

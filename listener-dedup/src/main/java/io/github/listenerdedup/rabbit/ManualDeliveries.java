@@ -82,14 +82,16 @@ final class ManualDeliveries {
                 .map(message -> advice.ids().of(message, advice.describe(message)))
                 .toList();
         Set<Long> handed = new HashSet<>();
+        Set<Integer> reported = new HashSet<>();
         Map<Integer, Throwable> causes = new HashMap<>();
         BatchOutcome outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.PER_DELIVERY,
                 positions -> {
                     List<Message> given = positions.stream().map(messages::get).toList();
                     positions.forEach(position -> handed.add(tags.get(position)));
                     ListenerArguments.set(invocation, ListenerArguments.DATA, given);
-                    Map<Integer, ItemFailure> failures = byPosition(positions,
-                            BatchResults.during(given, true, invocation::proceed), settling, tags);
+                    Map<Integer, ItemFailure> results = BatchResults.during(given, true, invocation::proceed);
+                    results.keySet().forEach(index -> reported.add(positions.get(index)));
+                    Map<Integer, ItemFailure> failures = byPosition(positions, results, settling, tags);
                     failures.forEach((position, failure) -> causes.put(position, failure.cause()));
                     return failures;
                 });
@@ -98,7 +100,8 @@ final class ManualDeliveries {
             positionsByTag.computeIfAbsent(tags.get(i), tag -> new ArrayList<>()).add(i);
         }
         BatchSettler settler = new BatchSettler(settling, messages, outcome, causes, container);
-        positionsByTag.forEach((tag, positions) -> settler.settle(tag, positions, handed.contains(tag)));
+        positionsByTag.forEach((tag, positions) -> settler.settle(tag, positions,
+                handed.contains(tag) && positions.stream().noneMatch(reported::contains)));
         settling.decided();
         if (outcome.failure() instanceof Error error) {
             throw error;
@@ -200,8 +203,16 @@ final class ManualDeliveries {
             this.container = container;
         }
 
-        void settle(long tag, List<Integer> positions, boolean handed) {
-            SettlingChannel.Settlement own = handed ? settling.recorded(tag) : null;
+        /**
+         * Settles one delivery tag.
+         *
+         * @param tag         the tag
+         * @param positions   the positions of the batch that share it
+         * @param listenerSet whether the listener's own settlement of the tag counts: it was handed the message and
+         *                    reported no result for it through {@link BatchResults}
+         */
+        void settle(long tag, List<Integer> positions, boolean listenerSet) {
+            SettlingChannel.Settlement own = listenerSet ? settling.recorded(tag) : null;
             boolean lastAttempt = positions.stream()
                     .anyMatch(position -> outcome.items().get(position).outcome() == DeliveryOutcome.MAX_ATTEMPTS);
             String fate = own != null && !(own.refuses() && lastAttempt) ? sendOwn(tag, own)

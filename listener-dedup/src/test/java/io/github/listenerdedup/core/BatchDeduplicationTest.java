@@ -143,12 +143,15 @@ class BatchDeduplicationTest {
     }
 
     @Test
-    void shouldIgnoreReportedFailuresWhenBatchIsSettledAsWhole() {
+    void shouldReleaseDeliveryListenerSettledApartAndAckTheRestWhenBatchIsSettledAsWhole() {
         BatchOutcome outcome = process(BatchSettlement.WHOLE_BATCH,
-                positions -> Map.of(0, new ItemFailure(new IllegalStateException("ignored"), true)), "E1", "E2");
+                positions -> Map.of(0, new ItemFailure(new IllegalStateException("cannot convert"), true)),
+                "E1", "E2");
 
-        assertThat(outcomesOf(outcome)).containsOnly(DeliveryOutcome.PROCESSED);
+        assertThat(outcome.items()).extracting(ItemOutcome::outcome, ItemOutcome::settlement).containsExactly(
+                tuple(DeliveryOutcome.RELEASED, Settlement.REJECT), tuple(DeliveryOutcome.PROCESSED, Settlement.ACK));
         assertThat(outcome.settlement()).isEqualTo(Settlement.ACK);
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.RELEASED);
     }
 
     @Test

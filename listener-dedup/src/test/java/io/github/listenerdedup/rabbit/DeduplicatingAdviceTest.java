@@ -275,13 +275,40 @@ class DeduplicatingAdviceTest {
 
     @Test
     void shouldRefusePerMessageResultsWhenContainerSettlesBatchAsWhole() {
-        ListenerCall call = ListenerCall.on(null, List.of(message("E1")), (channel, data) -> BatchResults.current());
+        ListenerCall call = ListenerCall.on(new RecordingChannel().channel(), List.of(message("E1")),
+                (channel, data) -> BatchResults.current());
 
         assertThatThrownBy(() -> advice(settings().build()).invoke(call))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Per-message results need acknowledgeMode MANUAL, but it is AUTO: the container settles "
                         + "the batch as a whole; throw to fail every message of the batch");
         assertThat(stateOf("E1")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldReleaseOnlyTheMessageListenerRejectedAndLetContainerAckTheRest() throws Throwable {
+        RecordingChannel recording = new RecordingChannel();
+        ListenerCall call = ListenerCall.on(recording.channel(), List.of(message("E1", 1), message("E2", 2),
+                message("E3", 3)), (channel, data) -> channel.basicReject(2, false));
+
+        Object returned = advice(settings().build()).invoke(call);
+
+        assertThat(returned).isNull();
+        assertThat(recording.settlements()).containsExactly("reject 2 requeue=false");
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldAckOthersItselfAndHaveContainerSettleLastMessageWhenListenerRejectedIt() {
+        RecordingChannel recording = new RecordingChannel();
+        ListenerCall call = ListenerCall.on(recording.channel(), List.of(message("E1", 1), message("E2", 2)),
+                (channel, data) -> channel.basicReject(2, false));
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call))
+                .isInstanceOf(AmqpRejectAndDontRequeueException.class);
+        assertThat(recording.settlements()).containsExactly("ack 1 multiple=false");
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
     }
 
     @Test
@@ -334,6 +361,12 @@ class DeduplicatingAdviceTest {
 
     private static Message message(Object eventId) {
         return new Message("body".getBytes(StandardCharsets.UTF_8), properties(eventId));
+    }
+
+    private static Message message(Object eventId, long deliveryTag) {
+        Message message = message(eventId);
+        message.getMessageProperties().setDeliveryTag(deliveryTag);
+        return message;
     }
 
     private static MessageProperties properties(Object eventId) {

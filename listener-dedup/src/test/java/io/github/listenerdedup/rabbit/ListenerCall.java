@@ -40,11 +40,11 @@ final class ListenerCall implements MethodInvocation {
     }
 
     static ListenerCall succeeding(Object data) {
-        return new ListenerCall("invokeListener", null, data, (channel, handed) -> { });
+        return new ListenerCall("invokeListener", new RecordingChannel().channel(), data, (channel, handed) -> { });
     }
 
     static ListenerCall failing(Object data, Throwable failure) {
-        return new ListenerCall("invokeListener", null, data, (channel, handed) -> {
+        return new ListenerCall("invokeListener", new RecordingChannel().channel(), data, (channel, handed) -> {
             throw failure;
         });
     }
