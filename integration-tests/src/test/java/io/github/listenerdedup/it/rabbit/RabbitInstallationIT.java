@@ -1,15 +1,19 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
 import io.github.listenerdedup.rabbit.DeduplicatingAdvice;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BatchMessageListener;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerEndpoint;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -142,6 +148,71 @@ class RabbitInstallationIT extends RabbitCaseSupport {
         publishTwice(queue, "E-chain");
 
         assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    @Test
+    void shouldAppendToContainersOwnChainSoItsAdviceRunsAroundDeduplication() {
+        TestQueue queue = broker.declareQueue("own-chain");
+        StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setMessageListener(countingListener());
+        container.setAdviceChain(existing);
+        RabbitDeduplication.applyTo(container, deduplicator(settings().build()));
+        container.start();
+
+        publishTwice(queue, "E-chain");
+
+        assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    @Test
+    void shouldRunStatelessRetriesInsideOneClaimWhenChainHoldsStatelessRetryAdvice() {
+        TestQueue queue = broker.declareQueue("stateless-retry");
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAdviceChain(RetryInterceptorBuilder.stateless()
+                .configureRetryPolicy(policy -> policy.maxRetries(2).delay(Duration.ofMillis(10))).build());
+        SimpleRabbitListenerEndpoint endpoint = endpoint(message -> {
+            if (runs.started(bodyOf(message)) < 3) {
+                throw new IllegalStateException("fails twice");
+            }
+            runs.succeeded(bodyOf(message));
+        });
+        endpoint.setQueueNames(queue.name());
+        broker.track(factory.createListenerContainer(endpoint)).start();
+
+        publishTwice(queue, "E-retried");
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("E-retried")).isEqualTo(3);
+        assertThat(store.claimsAnswered(ClaimResult.Status.ACQUIRED)).as("one claim for every retry").isEqualTo(1);
+        assertThat(store.releases()).isZero();
+        assertThat(stateOf("E-retried")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldClaimEachRedeliveryWhenChainHoldsStatefulRetryAdvice() {
+        TestQueue queue = broker.declareQueue("stateful-retry");
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAdviceChain(RetryInterceptorBuilder.stateful()
+                .configureRetryPolicy(policy -> policy.maxRetries(3).delay(Duration.ofMillis(10))).build());
+        SimpleRabbitListenerEndpoint endpoint = endpoint(message -> {
+            if (runs.started(bodyOf(message)) == 1) {
+                throw new IllegalStateException("fails once");
+            }
+            runs.succeeded(bodyOf(message));
+        });
+        endpoint.setQueueNames(queue.name());
+        broker.track(factory.createListenerContainer(endpoint)).start();
+
+        broker.template().send("", queue.name(), MessageBuilder.withBody("E-redelivered".getBytes(UTF_8))
+                .setHeader(DedupSettings.DEFAULT_HEADER_NAME, "E-redelivered").setMessageId("M-redelivered").build());
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> runs.successesOf("E-redelivered") == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("E-redelivered")).isEqualTo(2);
+        assertThat(store.releases()).isEqualTo(1);
+        assertThat(store.inspect(settings().build().keyFor("E-redelivered")).attempts()).isEqualTo(2);
     }
 
     private void publishTwice(TestQueue queue, String eventId) {

@@ -182,7 +182,13 @@ final class RabbitTestBroker implements AutoCloseable {
 
     /** A simple container on the queue, with the test prefetch, stopped when the broker closes. */
     SimpleMessageListenerContainer simpleContainer(TestQueue queue, int consumers) {
-        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        return simpleContainer(queue, consumers, connectionFactory);
+    }
+
+    /** A simple container on the queue over a connection factory of its own, see {@link #newConnectionFactory}. */
+    SimpleMessageListenerContainer simpleContainer(TestQueue queue, int consumers,
+            CachingConnectionFactory ownConnectionFactory) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(ownConnectionFactory);
         container.setQueueNames(queue.name());
         container.setConcurrentConsumers(consumers);
         container.setPrefetchCount(PREFETCH);
