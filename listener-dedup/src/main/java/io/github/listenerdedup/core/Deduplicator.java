@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -239,7 +240,7 @@ public final class Deduplicator implements AutoCloseable {
         log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
                 + "starts afresh", key, attempt, settings.maxAttempts(), failure);
         try {
-            store.discard(key, token);
+            whileNotInterrupted(() -> store.discard(key, token));
             storeHealth.succeeded();
         } catch (StoreUnavailableException e) {
             storeHealth.failed(e);
@@ -280,7 +281,7 @@ public final class Deduplicator implements AutoCloseable {
 
     void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
         try {
-            if (store.release(key, token, settings.retention())) {
+            if (whileNotInterrupted(() -> store.release(key, token, settings.retention()))) {
                 log.debug("Released {} after the handler failed: {}", key, failure.toString());
             } else {
                 log.warn("Could not release {} after the handler failed: its lease was lost to another delivery",
@@ -296,7 +297,7 @@ public final class Deduplicator implements AutoCloseable {
 
     DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
         try {
-            boolean completed = store.complete(key, token, settings.retention());
+            boolean completed = whileNotInterrupted(() -> store.complete(key, token, settings.retention()));
             storeHealth.succeeded();
             if (completed) {
                 return report(key.eventId(), DeliveryOutcome.PROCESSED);
@@ -309,6 +310,22 @@ public final class Deduplicator implements AutoCloseable {
             log.warn("Handled {} but could not record its completion: the store is unreachable; acknowledged "
                     + "anyway, and a redelivery after the lease of {} would run it again", key, settings.lease());
             return report(key.eventId(), DeliveryOutcome.COMPLETION_LOST);
+        }
+    }
+
+    /**
+     * Makes the store call that records a finished handler even when the handler's thread was interrupted meanwhile
+     * (a container stopping abruptly interrupts its consumers): the handler's work is done, and a lost completion
+     * would let a redelivery run it again. The interrupt is restored afterwards.
+     */
+    private static <T> T whileNotInterrupted(Supplier<T> storeCall) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return storeCall.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
