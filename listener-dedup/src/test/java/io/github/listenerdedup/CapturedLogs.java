@@ -22,7 +22,19 @@ public final class CapturedLogs {
      * @return one line per event
      */
     public static String during(Class<?> source, Runnable action) {
-        Logger logger = (Logger) LoggerFactory.getLogger(source);
+        return during(source.getName(), action);
+    }
+
+    /**
+     * Runs an action and returns what a logger, and the loggers below it, wrote meanwhile.
+     *
+     * @param loggerName the logger to capture, for example {@code io.github.listenerdedup} for every line of the
+     *                   library
+     * @param action     the action
+     * @return one line per event
+     */
+    public static String during(String loggerName, Runnable action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);

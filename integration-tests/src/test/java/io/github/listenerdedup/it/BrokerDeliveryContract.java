@@ -206,6 +206,8 @@ public abstract class BrokerDeliveryContract {
         await().atMost(SETTLE_TIMEOUT).until(() -> store.claimsAnswered(ClaimResult.Status.IN_PROGRESS) >= 1);
 
         assertThat(isDrained()).as("the held copy is never acknowledged while in progress").isFalse();
+        assertThat(outcomeCount(DeliveryOutcome.DUPLICATE)).isZero();
+        assertThat(outcomeCount(DeliveryOutcome.IN_FLIGHT_REQUEUED)).isZero();
         assertThat(stateOf("E-in-flight")).isEqualTo(ClaimState.IN_PROGRESS);
         finishFirstCopy.countDown();
 
@@ -214,6 +216,32 @@ public abstract class BrokerDeliveryContract {
         assertThat(runs.startsOf("E-in-flight")).isEqualTo(1);
         assertThat(store.claimsAnswered(ClaimResult.Status.ACQUIRED)).isEqualTo(1);
         assertThat(stateOf("E-in-flight")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldRequeueInFlightDuplicateAndSkipItOnceFirstCopyCompletes() throws Exception {
+        CountDownLatch firstCopyInside = new CountDownLatch(1);
+        CountDownLatch finishFirstCopy = new CountDownLatch(1);
+        Deduplicator deduplicator = deduplicator(settings().inFlightWait(Duration.ofMillis(200)).build());
+        startConsumers(2, deduplicator, counting((id, body) -> {
+            firstCopyInside.countDown();
+            assertThat(finishFirstCopy.await(30, TimeUnit.SECONDS)).isTrue();
+        }));
+
+        publishEvent("E-requeued", "copy 1");
+        assertThat(firstCopyInside.await(30, TimeUnit.SECONDS)).isTrue();
+        publishEvent("E-requeued", "copy 2");
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.IN_FLIGHT_REQUEUED) >= 1);
+
+        assertThat(outcomeCount(DeliveryOutcome.DUPLICATE)).as("never acknowledged while in progress").isZero();
+        assertThat(runs.startsOf("E-requeued")).isEqualTo(1);
+        finishFirstCopy.countDown();
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);
+        awaitDrained();
+        assertThat(runs.startsOf("E-requeued")).isEqualTo(1);
+        assertThat(deadLetterCount()).isZero();
+        assertThat(stateOf("E-requeued")).isEqualTo(ClaimState.COMPLETED);
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.github.listenerdedup.it;
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimRequest;
 import io.github.listenerdedup.core.ClaimResult;
-import io.github.listenerdedup.core.ClaimSnapshot;
 import io.github.listenerdedup.core.ClaimStore;
+import io.github.listenerdedup.core.ForwardingClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Passes every call to a real store and counts the answers, so a test can wait for "a second copy found the claim
  * in progress" without sleeping.
  */
-public final class RecordingClaimStore implements ClaimStore {
+public final class RecordingClaimStore extends ForwardingClaimStore {
 
-    private final ClaimStore delegate;
     private final Map<ClaimResult.Status, AtomicInteger> claimAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger claimCalls = new AtomicInteger();
     private final AtomicInteger batchClaimCalls = new AtomicInteger();
@@ -32,14 +31,14 @@ public final class RecordingClaimStore implements ClaimStore {
      * @param delegate the real store
      */
     public RecordingClaimStore(ClaimStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
     public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
         claimCalls.incrementAndGet();
         keysClaimed.add(key);
-        ClaimResult result = delegate.claim(key, token, fingerprint, lease);
+        ClaimResult result = super.claim(key, token, fingerprint, lease);
         claimAnswers.computeIfAbsent(result.status(), status -> new AtomicInteger()).incrementAndGet();
         return result;
     }
@@ -50,41 +49,16 @@ public final class RecordingClaimStore implements ClaimStore {
         batchClaimCalls.incrementAndGet();
         claimCalls.addAndGet(requests.size());
         requests.forEach(request -> keysClaimed.add(request.key()));
-        List<ClaimResult> results = delegate.claimAll(requests, lease);
+        List<ClaimResult> results = delegate().claimAll(requests, lease);
         results.forEach(result ->
                 claimAnswers.computeIfAbsent(result.status(), status -> new AtomicInteger()).incrementAndGet());
         return results;
     }
 
     @Override
-    public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-        return delegate.renew(key, token, lease);
-    }
-
-    @Override
-    public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
-        return delegate.complete(key, token, retention);
-    }
-
-    @Override
     public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
         releases.incrementAndGet();
-        return delegate.release(key, token, retention);
-    }
-
-    @Override
-    public boolean discard(ClaimKey key, OwnerToken token) {
-        return delegate.discard(key, token);
-    }
-
-    @Override
-    public ClaimSnapshot inspect(ClaimKey key) {
-        return delegate.inspect(key);
-    }
-
-    @Override
-    public boolean forget(ClaimKey key) {
-        return delegate.forget(key);
+        return super.release(key, token, retention);
     }
 
     /** @return how many claims answered with the status */

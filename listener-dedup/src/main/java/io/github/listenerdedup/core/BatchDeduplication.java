@@ -107,14 +107,15 @@ final class BatchDeduplication {
 
     /** @return {@code true} to claim again after the pause, {@code false} when the pending items are decided */
     private boolean storeFailed(List<Item> pending, Hold hold) {
+        if (settings.storeFailure() != StoreFailurePolicy.FAIL_OPEN && hold.pauseBeforeNextPoll(null)) {
+            return true;
+        }
+        pending.forEach(item -> deduplicator.discardQuietly(item.key, item.token));
         if (settings.storeFailure() == StoreFailurePolicy.FAIL_OPEN) {
             log.warn("Running the batch listener for {} deliveries without claims: the store is unreachable "
                     + "(fail-open)", pending.size());
             pending.forEach(item -> item.runsWithoutClaim = true);
             return false;
-        }
-        if (hold.pauseBeforeNextPoll(null)) {
-            return true;
         }
         for (Item item : pending) {
             log.warn("Requeued delivery of {}: the store is unreachable after waiting {}", item.key,
@@ -158,7 +159,7 @@ final class BatchDeduplication {
         Map<Integer, ItemFailure> reported;
         try {
             running.stream().filter(Item::isClaimed)
-                    .map(item -> deduplicator.renewalOf(item.key, item.token))
+                    .map(item -> deduplicator.startRenewal(item.key, item.token))
                     .filter(Objects::nonNull)
                     .forEach(renewals::add);
             reported = invocation.proceed(running.stream().map(item -> item.position).toList());
@@ -191,11 +192,11 @@ final class BatchDeduplication {
     private void failed(Item item, Throwable failure, Settlement settlement) {
         if (!item.isClaimed()) {
             item.decide(deduplicator.report(item.eventId, DeliveryOutcome.FAILED_WITHOUT_CLAIM), settlement);
-        } else if (settings.maxAttempts() > 0 && item.attempt >= settings.maxAttempts()) {
+        } else if (settings.maxAttempts() > 0 && item.attempt >= settings.maxAttempts()
+                && !(failure instanceof Error)) {
             item.decide(deduplicator.discardAfterLastAttempt(item.key, item.token, item.attempt, failure));
         } else {
-            deduplicator.releaseAfterFailure(item.key, item.token, failure);
-            item.decide(deduplicator.report(item.eventId, DeliveryOutcome.RELEASED), settlement);
+            item.decide(deduplicator.releaseAfterFailure(item.key, item.token, failure), settlement);
         }
     }
 
@@ -222,18 +223,16 @@ final class BatchDeduplication {
 
     /** Gives back a claim whose handler never ran: a first claim is deleted, a later one released. */
     private void giveBack(Item item) {
-        ClaimStore store = deduplicator.retryingStore();
+        if (item.attempt == 1) {
+            deduplicator.discardQuietly(item.key, item.token);
+            return;
+        }
         try {
-            if (item.attempt == 1) {
-                store.discard(item.key, item.token);
-            } else {
-                store.release(item.key, item.token, settings.retention());
-            }
+            deduplicator.retryingStore().release(item.key, item.token, settings.retention());
             deduplicator.storeHealth().succeeded();
-        } catch (StoreUnavailableException e) {
-            deduplicator.storeHealth().failed(e);
-            log.warn("Could not give back the claim of {}: the store is unreachable; it expires after its lease",
-                    item.key);
+        } catch (RuntimeException e) {
+            deduplicator.noteStoreFailure(e);
+            log.warn("Could not give back the claim of {} ({}); it expires after its lease", item.key, e.toString());
         }
     }
 

@@ -378,7 +378,8 @@ public final class DedupSettings {
          */
         public DedupSettings build() {
             if (group == null) {
-                throw new IllegalStateException("group is required: name the consuming listener, for example 'billing'");
+                throw new IllegalStateException(
+                        "group is required: name the consuming listener, for example 'billing'");
             }
             if (retention.compareTo(lease) < 0) {
                 throw new IllegalStateException("retention must be at least the lease (" + lease + "), but was "

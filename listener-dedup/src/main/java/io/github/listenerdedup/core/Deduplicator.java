@@ -2,6 +2,7 @@ package io.github.listenerdedup.core;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -29,6 +30,7 @@ public final class Deduplicator implements AutoCloseable {
     public static final String MDC_EVENT_ID = "eventId";
 
     private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
+    private static final int RENEWAL_THREADS = 2;
 
     private final DedupSettings settings;
     private final ClaimStore givenStore;
@@ -109,42 +111,61 @@ public final class Deduplicator implements AutoCloseable {
         if (!reading.isPresent()) {
             return processWithoutId(reading, invocation);
         }
-        String eventId = reading.id();
-        ClaimKey key = settings.keyFor(eventId);
+        ClaimKey key = settings.keyFor(reading.id());
         OwnerToken token = OwnerToken.random();
         String fingerprint = Fingerprints.of(settings.fingerprint(), delivery.body());
+        ClaimResult result = claimWithinWait(key, token, fingerprint);
+        if (result == null) {
+            return storeUnavailable(key, token, invocation);
+        }
+        return switch (result.status()) {
+            case ACQUIRED -> runClaimed(key, token, result.attempt(), invocation);
+            case COMPLETED -> duplicateOrConflict(key, fingerprint, result);
+            case IN_PROGRESS -> {
+                log.warn("Requeued delivery of {}: another delivery still holds the claim after waiting {}", key,
+                        settings.inFlightWait());
+                yield report(key.eventId(), DeliveryOutcome.IN_FLIGHT_REQUEUED);
+            }
+        };
+    }
+
+    /**
+     * Claims, holding the delivery while another delivery holds the claim or the store cannot be reached.
+     *
+     * @return the last answer, or {@code null} when the store could not be reached
+     */
+    private ClaimResult claimWithinWait(ClaimKey key, OwnerToken token, String fingerprint) {
         Hold hold = new Hold(settings.inFlightWait(), pacer, nanoTime);
         while (true) {
-            ClaimResult result;
-            try {
-                result = store.claim(key, token, fingerprint, settings.lease());
-                storeHealth.succeeded();
-            } catch (StoreUnavailableException e) {
-                storeHealth.failed(e);
-                if (settings.storeFailure() == StoreFailurePolicy.FAIL_OPEN) {
-                    log.warn("Running handler for {} without a claim: the store is unreachable (fail-open)", key);
-                    return runWithoutClaim(eventId, invocation);
-                }
-                if (!hold.pauseBeforeNextPoll(null)) {
-                    log.warn("Requeued delivery of {}: the store is unreachable after waiting {}", key,
-                            settings.inFlightWait());
-                    return report(eventId, DeliveryOutcome.STORE_UNAVAILABLE);
-                }
-                continue;
-            }
-            switch (result.status()) {
-                case ACQUIRED:
-                    return runClaimed(key, token, result.attempt(), invocation);
-                case COMPLETED:
-                    return duplicateOrConflict(key, fingerprint, result);
-                default:
-                    if (!hold.pauseBeforeNextPoll(result.timeLeft())) {
-                        log.warn("Requeued delivery of {}: another delivery still holds the claim after waiting {}",
-                                key, settings.inFlightWait());
-                        return report(eventId, DeliveryOutcome.IN_FLIGHT_REQUEUED);
-                    }
+            ClaimResult result = tryClaim(key, token, fingerprint);
+            boolean decided = result != null && result.status() != ClaimResult.Status.IN_PROGRESS;
+            boolean failOpen = result == null && settings.storeFailure() == StoreFailurePolicy.FAIL_OPEN;
+            if (decided || failOpen || !hold.pauseBeforeNextPoll(result == null ? null : result.timeLeft())) {
+                return result;
             }
         }
+    }
+
+    private ClaimResult tryClaim(ClaimKey key, OwnerToken token, String fingerprint) {
+        try {
+            ClaimResult result = store.claim(key, token, fingerprint, settings.lease());
+            storeHealth.succeeded();
+            return result;
+        } catch (StoreUnavailableException e) {
+            storeHealth.failed(e);
+            return null;
+        }
+    }
+
+    private DeliveryOutcome storeUnavailable(ClaimKey key, OwnerToken token, ListenerInvocation invocation)
+            throws Throwable {
+        discardQuietly(key, token);
+        if (settings.storeFailure() == StoreFailurePolicy.FAIL_OPEN) {
+            log.warn("Running handler for {} without a claim: the store is unreachable (fail-open)", key);
+            return runWithoutClaim(key.eventId(), invocation);
+        }
+        log.warn("Requeued delivery of {}: the store is unreachable after waiting {}", key, settings.inFlightWait());
+        return report(key.eventId(), DeliveryOutcome.STORE_UNAVAILABLE);
     }
 
     /**
@@ -175,18 +196,19 @@ public final class Deduplicator implements AutoCloseable {
     }
 
     EventIdReading readId(IncomingDelivery delivery) {
-        if (delivery.resolveFailure() != null) {
-            return EventIdReading.unusable(EventIdReading.Status.UNREADABLE, delivery.resolveFailure());
-        }
-        EventIdReading reading = idReader.read(delivery.eventIdValue());
+        EventIdReading reading = delivery.resolveFailure() != null
+                ? EventIdReading.unusable(EventIdReading.Status.UNREADABLE, delivery.resolveFailure())
+                : idReader.read(delivery.eventIdValue());
         if (reading.isPresent() || settings.missingId() != MissingIdPolicy.MESSAGE_ID) {
             return reading;
         }
         EventIdReading fallback = idReader.read(delivery.messageIdValue());
-        if (fallback.isPresent()) {
-            log.debug("Using the message id {} for group {}: the event id was {}", LogText.escape(fallback.id()),
-                    settings.group(), reading.reason());
+        if (!fallback.isPresent()) {
+            return EventIdReading.unusable(reading.status(), reading.reason() + ", and the message id is "
+                    + fallback.status() + " (" + fallback.reason() + ")");
         }
+        log.debug("Using the message id {} for group {}: the event id was {} ({})", LogText.escape(fallback.id()),
+                settings.group(), reading.status(), reading.reason());
         return fallback;
     }
 
@@ -218,35 +240,111 @@ public final class Deduplicator implements AutoCloseable {
     private DeliveryOutcome runClaimed(ClaimKey key, OwnerToken token, int attempt, ListenerInvocation invocation)
             throws Throwable {
         log.debug("Claimed {} (attempt {})", key, attempt);
+        String previousMdc = MDC.get(MDC_EVENT_ID);
         MDC.put(MDC_EVENT_ID, LogText.escape(key.eventId()));
-        try (LeaseRenewal ignored = renewals == null ? null
-                : new LeaseRenewal(renewals, store, key, token, settings.lease())) {
+        try (LeaseRenewal ignored = startRenewal(key, token)) {
             invocation.proceed();
         } catch (Throwable failure) {
-            if (settings.maxAttempts() > 0 && attempt >= settings.maxAttempts()) {
+            if (settings.maxAttempts() > 0 && attempt >= settings.maxAttempts() && !(failure instanceof Error)) {
                 return discardAfterLastAttempt(key, token, attempt, failure);
             }
             releaseAfterFailure(key, token, failure);
-            report(key.eventId(), DeliveryOutcome.RELEASED);
             throw failure;
         } finally {
-            MDC.remove(MDC_EVENT_ID);
+            restoreMdc(previousMdc);
         }
         return completeAfterSuccess(key, token);
     }
 
-    DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt,
-            Throwable failure) {
+    LeaseRenewal startRenewal(ClaimKey key, OwnerToken token) {
+        if (renewals == null || renewals.isShutdown()) {
+            return null;
+        }
+        try {
+            return new LeaseRenewal(renewals, givenStore, key, token, settings.lease());
+        } catch (RejectedExecutionException e) {
+            log.warn("Running {} without lease renewal: this deduplicator was closed", key);
+            return null;
+        }
+    }
+
+    private static void restoreMdc(String previous) {
+        if (previous == null) {
+            MDC.remove(MDC_EVENT_ID);
+        } else {
+            MDC.put(MDC_EVENT_ID, previous);
+        }
+    }
+
+    DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt, Throwable failure) {
         log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
                 + "starts afresh", key, attempt, settings.maxAttempts(), failure);
-        try {
-            whileNotInterrupted(() -> store.discard(key, token));
-            storeHealth.succeeded();
-        } catch (StoreUnavailableException e) {
-            storeHealth.failed(e);
-            log.warn("Could not discard the claim of {}: the store is unreachable; it expires after its lease", key);
+        if (!discardQuietly(key, token)) {
+            log.warn("Could not discard the claim of {}; it expires after its lease of {}", key, settings.lease());
         }
         return report(key.eventId(), DeliveryOutcome.MAX_ATTEMPTS);
+    }
+
+    DeliveryOutcome releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
+        DeliveryOutcome outcome = DeliveryOutcome.RELEASED;
+        try {
+            if (whileNotInterrupted(() -> store.release(key, token, settings.retention()))) {
+                log.debug("Released {} after the handler failed: {}", key, failure.toString());
+            } else {
+                log.warn("Could not release {} after the handler failed: its lease was lost to another delivery",
+                        key);
+                outcome = DeliveryOutcome.LEASE_LOST;
+            }
+            storeHealth.succeeded();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            noteStoreFailure(e);
+            log.warn("Could not release {} after the handler failed ({}); the claim expires after its lease of {}",
+                    key, e.toString(), settings.lease());
+        }
+        return report(key.eventId(), outcome);
+    }
+
+    DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
+        try {
+            boolean completed = whileNotInterrupted(() -> store.complete(key, token, settings.retention()));
+            storeHealth.succeeded();
+            if (completed) {
+                return report(key.eventId(), DeliveryOutcome.PROCESSED);
+            }
+            log.warn("Handled {} but its lease was lost to another delivery before completion: the handler may run "
+                    + "twice", key);
+            return report(key.eventId(), DeliveryOutcome.LEASE_LOST);
+        } catch (RuntimeException e) {
+            noteStoreFailure(e);
+            log.warn("Handled {} but could not record its completion ({}); acknowledged anyway, and a redelivery "
+                    + "after the lease of {} would run it again", key, e.toString(), settings.lease());
+            return report(key.eventId(), DeliveryOutcome.COMPLETION_LOST);
+        }
+    }
+
+    /**
+     * Deletes the delivery's own claim, if any, without a retry; for paths that give up on a claim.
+     *
+     * @return whether the store answered that the claim is gone
+     */
+    boolean discardQuietly(ClaimKey key, OwnerToken token) {
+        try {
+            boolean gone = whileNotInterrupted(() -> givenStore.discard(key, token));
+            storeHealth.succeeded();
+            return gone;
+        } catch (RuntimeException e) {
+            noteStoreFailure(e);
+            return false;
+        }
+    }
+
+    void noteStoreFailure(RuntimeException e) {
+        if (e instanceof StoreUnavailableException unavailable) {
+            storeHealth.failed(unavailable);
+        } else {
+            log.error("Claim store call failed unexpectedly (group {})", settings.group(), e);
+        }
     }
 
     /** @return the store with the retries this deduplicator adds */
@@ -264,55 +362,6 @@ public final class Deduplicator implements AutoCloseable {
         return new Hold(settings.inFlightWait(), pacer, nanoTime);
     }
 
-    /** @return the renewal of a claim's lease while its handler runs, or {@code null} when renewal is off */
-    LeaseRenewal renewalOf(ClaimKey key, OwnerToken token) {
-        return renewals == null ? null : new LeaseRenewal(renewals, store, key, token, settings.lease());
-    }
-
-    private static ScheduledThreadPoolExecutor renewalScheduler(String group) {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "dedup-lease-renewal-" + group);
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        return scheduler;
-    }
-
-    void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
-        try {
-            if (whileNotInterrupted(() -> store.release(key, token, settings.retention()))) {
-                log.debug("Released {} after the handler failed: {}", key, failure.toString());
-            } else {
-                log.warn("Could not release {} after the handler failed: its lease was lost to another delivery",
-                        key);
-            }
-            storeHealth.succeeded();
-        } catch (StoreUnavailableException e) {
-            storeHealth.failed(e);
-            log.warn("Could not release {} after the handler failed: the store is unreachable; the claim "
-                    + "expires after its lease of {}", key, settings.lease());
-        }
-    }
-
-    DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
-        try {
-            boolean completed = whileNotInterrupted(() -> store.complete(key, token, settings.retention()));
-            storeHealth.succeeded();
-            if (completed) {
-                return report(key.eventId(), DeliveryOutcome.PROCESSED);
-            }
-            log.warn("Handled {} but its lease was lost to another delivery before completion: the handler may run "
-                    + "twice; handlers must finish within the lease of {}", key, settings.lease());
-            return report(key.eventId(), DeliveryOutcome.LEASE_LOST);
-        } catch (StoreUnavailableException e) {
-            storeHealth.failed(e);
-            log.warn("Handled {} but could not record its completion: the store is unreachable; acknowledged "
-                    + "anyway, and a redelivery after the lease of {} would run it again", key, settings.lease());
-            return report(key.eventId(), DeliveryOutcome.COMPLETION_LOST);
-        }
-    }
-
     /**
      * Makes the store call that records a finished handler even when the handler's thread was interrupted meanwhile
      * (a container stopping abruptly interrupts its consumers): the handler's work is done, and a lost completion
@@ -327,6 +376,16 @@ public final class Deduplicator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static ScheduledThreadPoolExecutor renewalScheduler(String group) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(RENEWAL_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "dedup-lease-renewal-" + group);
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     private DeliveryOutcome runWithoutClaim(String eventId, ListenerInvocation invocation) throws Throwable {

@@ -19,8 +19,8 @@ import java.util.UUID;
  *   <li>anything else is unreadable: no id is ever built from an object's {@code toString()}.</li>
  * </ul>
  * Text with an unpaired UTF-16 surrogate is unreadable too: it has no UTF-8 form, and a store would merge it
- * with another id. An empty or whitespace-only id is blank; one of more than the maximum number of characters (code points) is too
- * long. Broker adapters turn their own text types (AMQP long strings) into {@code byte[]} first.
+ * with another id. An empty or whitespace-only id is blank; one of more than the maximum number of characters
+ * (code points) is too long. Broker adapters turn their own text types (AMQP long strings) into {@code byte[]} first.
  */
 public final class EventIdReader {
 

@@ -10,7 +10,8 @@ public final class LogText {
     }
 
     /**
-     * Escapes control characters as {@code \n}, {@code \r}, {@code \t} or {@code \}{@code uXXXX}.
+     * Escapes control characters as {@code \n}, {@code \r}, {@code \t}, or a backslash, {@code u} and four
+     * hexadecimal digits.
      *
      * @param text the text, may be null
      * @return the escaped text, or {@code "null"}

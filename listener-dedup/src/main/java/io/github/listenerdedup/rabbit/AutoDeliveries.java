@@ -45,7 +45,8 @@ final class AutoDeliveries {
         }
         if (outcome == DeliveryOutcome.MAX_ATTEMPTS) {
             FailureLog.failed(advice.describe(message), run.eventId, message.getMessageProperties(),
-                    "last of max-attempts, claim discarded, delivery rejected to the dead-letter exchange", run.failure);
+                    "last of max-attempts, claim discarded, delivery rejected to the dead-letter exchange",
+                    run.failure);
         }
         settle(outcome, listener, run.failure);
         return null;

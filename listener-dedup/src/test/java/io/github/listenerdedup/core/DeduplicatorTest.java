@@ -420,6 +420,83 @@ class DeduplicatorTest {
         assertThat(reported).containsExactly(DeliveryOutcome.RELEASED, DeliveryOutcome.MAX_ATTEMPTS);
     }
 
+    @Test
+    void shouldAckAsCompletionLostWhenCompleteFailsUnexpectedly() throws Throwable {
+        store.completeError.set(new IllegalStateException("MISCONF"));
+
+        DeliveryOutcome outcome = deduplicator().process(delivery("E1"), this::countRun);
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.COMPLETION_LOST);
+        assertThat(outcome.settlement()).isEqualTo(Settlement.ACK);
+    }
+
+    @Test
+    void shouldRethrowHandlerFailureWithStoreErrorSuppressedWhenReleaseFailsUnexpectedly() {
+        IllegalStateException storeError = new IllegalStateException("NOPERM");
+        store.releaseError.set(storeError);
+        Error failure = new AssertionError("handler");
+
+        assertThatThrownBy(() -> deduplicator().process(delivery("E1"), () -> {
+            throw failure;
+        })).isSameAs(failure).satisfies(thrown -> assertThat(thrown.getSuppressed()).containsExactly(storeError));
+    }
+
+    @Test
+    void shouldReleaseAndRethrowErrorEvenOnLastAllowedAttempt() {
+        settings = settings.toBuilder().maxAttempts(1).build();
+        StackOverflowError failure = new StackOverflowError();
+
+        assertThatThrownBy(() -> deduplicator().process(delivery("E1"), () -> {
+            throw failure;
+        })).isSameAs(failure);
+
+        assertThat(memory.inspect(key("E1")).state()).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldDiscardOwnClaimWhenGivingUpOnStoreAfterClaimReplyWasLost() throws Throwable {
+        store.claimsLosingReply.set(Integer.MAX_VALUE);
+
+        DeliveryOutcome outcome = deduplicator().process(delivery("E1"), this::countRun);
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.STORE_UNAVAILABLE);
+        assertThat(memory.inspect(key("E1")).state())
+                .as("the claim that reached the store is not left blocking the redelivery")
+                .isEqualTo(ClaimState.ABSENT);
+    }
+
+    @Test
+    void shouldFallBackToMessageIdWhenResolverFailedAndPolicyIsMessageId() throws Throwable {
+        settings = settings.toBuilder().missingId(MissingIdPolicy.MESSAGE_ID).build();
+        IncomingDelivery delivery = IncomingDelivery.resolve("{", message -> {
+            throw new IllegalArgumentException("not JSON");
+        }, "M7");
+
+        assertThat(deduplicator().process(delivery, this::countRun)).isEqualTo(DeliveryOutcome.PROCESSED);
+        assertThat(memory.inspect(key("M7")).state()).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldRestoreCallersMdcValueAfterHandler() throws Throwable {
+        MDC.put(Deduplicator.MDC_EVENT_ID, "outer");
+        try {
+            deduplicator().process(delivery("E1"), this::countRun);
+
+            assertThat(MDC.get(Deduplicator.MDC_EVENT_ID)).isEqualTo("outer");
+        } finally {
+            MDC.remove(Deduplicator.MDC_EVENT_ID);
+        }
+    }
+
+    @Test
+    void shouldKeepProcessingWithoutRenewalAfterClose() throws Throwable {
+        settings = settings.toBuilder().leaseRenewal(true).build();
+        Deduplicator deduplicator = deduplicator();
+        deduplicator.close();
+
+        assertThat(deduplicator.process(delivery("E1"), this::countRun)).isEqualTo(DeliveryOutcome.PROCESSED);
+    }
+
     private Deduplicator deduplicator() {
         return new Deduplicator(settings, store, this::record, time, time);
     }

@@ -57,51 +57,20 @@ class LeaseRenewalTest {
         assertThat(store.renewals).hasValue(0);
     }
 
-    private static final class CountingRenewals implements ClaimStore {
+    private static final class CountingRenewals extends ForwardingClaimStore {
 
-        private final ClaimStore delegate;
         final AtomicInteger renewals = new AtomicInteger();
         final AtomicInteger lostRenewals = new AtomicInteger();
 
         CountingRenewals(ClaimStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
-            return delegate.claim(key, token, fingerprint, lease);
+            super(delegate);
         }
 
         @Override
         public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-            boolean owned = delegate.renew(key, token, lease);
+            boolean owned = super.renew(key, token, lease);
             (owned ? renewals : lostRenewals).incrementAndGet();
             return owned;
-        }
-
-        @Override
-        public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
-            return delegate.complete(key, token, retention);
-        }
-
-        @Override
-        public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
-            return delegate.release(key, token, retention);
-        }
-
-        @Override
-        public boolean discard(ClaimKey key, OwnerToken token) {
-            return delegate.discard(key, token);
-        }
-
-        @Override
-        public ClaimSnapshot inspect(ClaimKey key) {
-            return delegate.inspect(key);
-        }
-
-        @Override
-        public boolean forget(ClaimKey key) {
-            return delegate.forget(key);
         }
     }
 }

@@ -2,57 +2,52 @@ package io.github.listenerdedup.core;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A store that is unreachable for a given number of calls of each kind, then passes calls to a real store.
+ * A store that is unreachable for a given number of calls of each kind, then passes calls to a real store. A claim
+ * can be made to reach the store and lose its reply, and a call can be made to fail with an unexpected error.
  */
-final class ScriptedFailureStore implements ClaimStore {
+final class ScriptedFailureStore extends ForwardingClaimStore {
 
-    private final ClaimStore delegate;
     final AtomicInteger failingClaims = new AtomicInteger();
     final AtomicInteger failingCompletes = new AtomicInteger();
     final AtomicInteger failingReleases = new AtomicInteger();
+    final AtomicInteger claimsLosingReply = new AtomicInteger();
+    final AtomicReference<RuntimeException> completeError = new AtomicReference<>();
+    final AtomicReference<RuntimeException> releaseError = new AtomicReference<>();
 
     ScriptedFailureStore(ClaimStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
     public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
         failIfScripted(failingClaims, "claim");
-        return delegate.claim(key, token, fingerprint, lease);
-    }
-
-    @Override
-    public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-        return delegate.renew(key, token, lease);
+        ClaimResult result = super.claim(key, token, fingerprint, lease);
+        failIfScripted(claimsLosingReply, "claim reply");
+        return result;
     }
 
     @Override
     public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
         failIfScripted(failingCompletes, "complete");
-        return delegate.complete(key, token, retention);
+        throwIfSet(completeError);
+        return super.complete(key, token, retention);
     }
 
     @Override
     public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
         failIfScripted(failingReleases, "release");
-        return delegate.release(key, token, retention);
+        throwIfSet(releaseError);
+        return super.release(key, token, retention);
     }
 
-    @Override
-    public boolean discard(ClaimKey key, OwnerToken token) {
-        return delegate.discard(key, token);
-    }
-
-    @Override
-    public ClaimSnapshot inspect(ClaimKey key) {
-        return delegate.inspect(key);
-    }
-
-    @Override
-    public boolean forget(ClaimKey key) {
-        return delegate.forget(key);
+    private static void throwIfSet(AtomicReference<RuntimeException> error) {
+        RuntimeException e = error.get();
+        if (e != null) {
+            throw e;
+        }
     }
 
     private static void failIfScripted(AtomicInteger remaining, String operation) {

@@ -124,7 +124,8 @@ class JmsDeduplicationTest {
     void shouldWarnWithoutRefusingWhenPropertyNameIsNotJavaIdentifier() {
         DefaultMessageListenerContainer container = container(true, Session.AUTO_ACKNOWLEDGE);
 
-        String log = CapturedLogs.during(JmsDeduplication.class, () -> JmsDeduplication.applyTo(container, deduplicator("event-id")));
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container, deduplicator("event-id")));
 
         assertThat(container.getMessageListener()).isInstanceOf(DeduplicatingMessageListener.class);
         assertThat(log).contains("WARN io.github.listenerdedup.jms.JmsDeduplication - Event id property 'event-id' "
@@ -134,8 +135,8 @@ class JmsDeduplicationTest {
 
     @Test
     void shouldNotWarnWhenPropertyNameIsJavaIdentifier() {
-        String log = CapturedLogs.during(JmsDeduplication.class, () -> JmsDeduplication.applyTo(container(true, Session.AUTO_ACKNOWLEDGE),
-                deduplicator("event_Id$2")));
+        String log = CapturedLogs.during(JmsDeduplication.class,
+                () -> JmsDeduplication.applyTo(container(true, Session.AUTO_ACKNOWLEDGE), deduplicator("event_Id$2")));
 
         assertThat(log).doesNotContain("WARN").contains("Deduplicating the listener on queue 'orders' for group "
                 + "'billing': event id from property 'event_Id$2', rejected deliveries copied to queue 'ActiveMQ.DLQ'");

@@ -62,7 +62,8 @@ class ManualAcknowledgementTest {
     @Test
     void shouldAckDuplicateItselfWithoutRunningListener() throws Throwable {
         DeduplicatingAdvice advice = installed();
-        advice.invoke(ListenerCall.on(channel.channel(), message("E1", 7), (channel, data) -> channel.basicAck(7, false)));
+        advice.invoke(ListenerCall.on(channel.channel(), message("E1", 7),
+                (channel, data) -> channel.basicAck(7, false)));
         ListenerCall duplicate = ListenerCall.on(channel.channel(), message("E1", 8), (channel, data) -> { });
 
         advice.invoke(duplicate);
@@ -191,7 +192,8 @@ class ManualAcknowledgementTest {
         container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> { });
         container.setConsumerBatchEnabled(true);
         DeduplicatingAdvice advice = installed();
-        advice.invoke(ListenerCall.on(channel.channel(), message("E0", 1), (channel, data) -> channel.basicAck(1, false)));
+        advice.invoke(ListenerCall.on(channel.channel(), message("E0", 1),
+                (channel, data) -> channel.basicAck(1, false)));
         List<Message> batch = List.of(message("E0", 2), message("E1", 3), message("E2", 4), message("E3", 5));
 
         ListenerCall call = ListenerCall.on(channel.channel(), batch, (channel, data) -> {

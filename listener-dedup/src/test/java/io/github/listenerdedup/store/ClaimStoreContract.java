@@ -9,6 +9,9 @@ import io.github.listenerdedup.core.ClaimSnapshot;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -230,6 +233,53 @@ public abstract class ClaimStoreContract extends ClaimBatchContract {
 
         assertThat(store().inspect(empty).fingerprint()).isEmpty();
         assertThat(store().inspect(none).fingerprint()).isNull();
+    }
+
+    @Test
+    void shouldKeepPayloadFingerprintWhenClaimIsRenewedCompletedAndFoundAgain() throws Exception {
+        ClaimKey key = key("E1");
+        String fingerprint = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest("{\"orderId\":\"o-1\"}".getBytes(StandardCharsets.UTF_8)));
+        store().claim(key, first, fingerprint, LEASE);
+        store().renew(key, first, LEASE);
+        store().complete(key, first, RETENTION);
+
+        ClaimResult duplicate = store().claim(key, second, "another-payload", LEASE);
+
+        assertThat(duplicate).extracting(ClaimResult::status, ClaimResult::fingerprint)
+                .containsExactly(Status.COMPLETED, fingerprint);
+        assertThat(store().inspect(key).fingerprint()).hasSize(43).isEqualTo(fingerprint);
+    }
+
+    @Test
+    void shouldLeaveEveryKeyWithAnExpiryWhicheverOperationRanLast() {
+        ClaimKey key = key("E1");
+        List<Runnable> steps = List.of(
+                () -> store().claim(key, first, "fp", LEASE),
+                () -> store().claim(key, first, "fp", LEASE),
+                () -> store().claim(key, second, null, LEASE),
+                () -> store().renew(key, first, LEASE),
+                () -> store().renew(key, second, RETENTION),
+                () -> store().complete(key, second, RETENTION),
+                () -> store().release(key, first, RETENTION),
+                () -> store().release(key, first, RETENTION),
+                () -> store().renew(key, first, LEASE),
+                () -> store().discard(key, second),
+                () -> store().claim(key, second, null, LEASE),
+                () -> store().complete(key, second, RETENTION),
+                () -> store().complete(key, second, RETENTION),
+                () -> store().release(key, second, RETENTION),
+                () -> store().discard(key, second),
+                () -> store().claim(key, first, null, LEASE));
+
+        for (int i = 0; i < steps.size(); i++) {
+            steps.get(i).run();
+
+            assertThat(storedTimeLeftMillis(key)).as("time left after step %d", i).isPositive()
+                    .isLessThanOrEqualTo(RETENTION.toMillis());
+        }
+        assertThat(store().inspect(key)).extracting(ClaimSnapshot::state, ClaimSnapshot::owner)
+                .containsExactly(ClaimState.COMPLETED, second.value());
     }
 
     @Test

@@ -31,7 +31,7 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  *
  * <p>Messages are published persistent, because the broker's dead-letter strategy drops non-persistent ones.
  */
-final class EmbeddedActiveMq {
+public final class EmbeddedActiveMq {
 
     /** The broker's shared dead-letter queue, also the library's default. */
     static final String DEAD_LETTER_QUEUE = "ActiveMQ.DLQ";
@@ -63,7 +63,7 @@ final class EmbeddedActiveMq {
      *
      * @return the running broker, with a connection to publish through
      */
-    static EmbeddedActiveMq start() throws Exception {
+    public static EmbeddedActiveMq start() throws Exception {
         BrokerService broker = new BrokerService();
         broker.setBrokerName("dedup-it-" + UUID.randomUUID());
         broker.setPersistent(false);
@@ -78,12 +78,12 @@ final class EmbeddedActiveMq {
     }
 
     /** @return a queue name no other test uses */
-    static String uniqueQueue(String purpose) {
+    public static String uniqueQueue(String purpose) {
         return "it.jms." + purpose + "." + UUID.randomUUID();
     }
 
     /** @return the connection factory consumers use, with the test redelivery policy */
-    ActiveMQConnectionFactory connectionFactory() {
+    public ActiveMQConnectionFactory connectionFactory() {
         return connectionFactory;
     }
 
@@ -95,7 +95,7 @@ final class EmbeddedActiveMq {
      * @param listener  the listener
      * @return the container
      */
-    DefaultMessageListenerContainer transactedContainer(String queue, int consumers, Object listener) {
+    public DefaultMessageListenerContainer transactedContainer(String queue, int consumers, Object listener) {
         DefaultMessageListenerContainer container = new DefaultMessageListenerContainer();
         container.setConnectionFactory(connectionFactory);
         container.setDestinationName(queue);
@@ -113,7 +113,7 @@ final class EmbeddedActiveMq {
      * @param container the container
      * @param consumers how many consumers to wait for
      */
-    void start(DefaultMessageListenerContainer container, int consumers) {
+    public void start(DefaultMessageListenerContainer container, int consumers) {
         containers.add(container);
         container.afterPropertiesSet();
         container.start();
@@ -122,7 +122,7 @@ final class EmbeddedActiveMq {
     }
 
     /** Stops every container started through {@link #start}. */
-    void stopContainers() {
+    public void stopContainers() {
         for (DefaultMessageListenerContainer container : containers) {
             container.shutdown();
         }
@@ -146,12 +146,12 @@ final class EmbeddedActiveMq {
     }
 
     /** Publishes a persistent text message to a queue. */
-    void publish(String queue, Map<String, Object> properties, String body) throws JMSException {
+    public void publish(String queue, Map<String, Object> properties, String body) throws JMSException {
         publish(new ActiveMQQueue(queue), properties, body);
     }
 
     /** @return whether the queue holds no message, neither waiting nor dispatched and unacknowledged */
-    boolean isDrained(String queue) throws Exception {
+    public boolean isDrained(String queue) throws Exception {
         DestinationStatistics statistics = statisticsOf(queue);
         return statistics.getMessages().getCount() == 0 && statistics.getInflight().getCount() == 0;
     }
@@ -172,7 +172,7 @@ final class EmbeddedActiveMq {
      * @param queue the original queue
      * @return the dead letters, oldest first
      */
-    List<ActiveMQMessage> deadLettersFrom(String queue) throws Exception {
+    public List<ActiveMQMessage> deadLettersFrom(String queue) throws Exception {
         ActiveMQQueue original = new ActiveMQQueue(queue);
         return Arrays.stream(broker.getDestination(new ActiveMQQueue(DEAD_LETTER_QUEUE)).browse())
                 .filter(message -> original.equals(message.getOriginalDestination()))
@@ -181,7 +181,7 @@ final class EmbeddedActiveMq {
     }
 
     /** Stops every container, the publishing connection and the broker. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         stopContainers();
         publisherConnection.close();
         broker.stop();

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counts the outcomes a deduplicator reports, so that a test can wait for "the redelivery was skipped".
  */
-final class OutcomeCounts implements OutcomeListener {
+public final class OutcomeCounts implements OutcomeListener {
 
     private final Map<DeliveryOutcome, AtomicInteger> counts = new ConcurrentHashMap<>();
 
@@ -19,7 +19,7 @@ final class OutcomeCounts implements OutcomeListener {
     }
 
     /** @return how often the outcome was reported */
-    int of(DeliveryOutcome outcome) {
+    public int of(DeliveryOutcome outcome) {
         AtomicInteger count = counts.get(outcome);
         return count == null ? 0 : count.get();
     }

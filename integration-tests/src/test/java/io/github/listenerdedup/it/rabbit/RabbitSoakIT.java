@@ -157,12 +157,16 @@ class RabbitSoakIT extends RabbitCaseSupport {
                 }
             }
             if (lateCopies.size() == 500) {
-                lateCopies.forEach(copy -> broker.publish(queue, Map.of(DedupSettings.DEFAULT_HEADER_NAME, copy), copy));
+                publishAll(queue, lateCopies);
                 lateCopies.clear();
             }
         }
-        lateCopies.forEach(copy -> broker.publish(queue, Map.of(DedupSettings.DEFAULT_HEADER_NAME, copy), copy));
+        publishAll(queue, lateCopies);
         return ids;
+    }
+
+    private void publishAll(TestQueue queue, List<String> ids) {
+        ids.forEach(id -> broker.publish(queue, Map.of(DedupSettings.DEFAULT_HEADER_NAME, id), id));
     }
 
     /** Stops the container while its handler is inside, lets the handler finish on a closed channel, restarts. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimResult.Status;
@@ -15,6 +16,7 @@ import io.github.listenerdedup.store.redis.RedisClaimStore;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,15 +77,22 @@ class RedisClaimStoreFaultsIT {
     }
 
     @Test
-    void shouldThrowStoreUnavailableWhenServerIsReadOnlyReplica() {
+    void shouldWarnAtStartUpAndThrowStoreUnavailableWhenServerIsReadOnlyReplica() {
         try (RedisServerProcess replica = RedisServerProcess.start("--replicaof", "127.0.0.1",
-                Integer.toString(server.port()));
-                RedisClaimStore store = RedisClaimStore.connect(replica.uri("timeout=2s"))) {
+                Integer.toString(server.port()))) {
             awaitReplicaInSync(replica);
+            AtomicReference<RedisClaimStore> opened = new AtomicReference<>();
 
-            assertThatThrownBy(() -> store.claim(key("E-replica"), OwnerToken.random(), null, LEASE))
-                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("READONLY");
-            assertThat(store.inspect(key("E-replica"))).isEqualTo(ClaimSnapshot.ABSENT);
+            String logs = CapturedLogs.during("io.github.listenerdedup.store.redis",
+                    () -> opened.set(RedisClaimStore.connect(replica.uri("timeout=2s"))));
+
+            try (RedisClaimStore store = opened.get()) {
+                assertThat(logs).contains("WARN io.github.listenerdedup.store.redis.ServerChecks - Redis at "
+                        + replica.uri("timeout=2s") + " is a replica: it refuses every write (READONLY)");
+                assertThatThrownBy(() -> store.claim(key("E-replica"), OwnerToken.random(), null, LEASE))
+                        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("READONLY");
+                assertThat(store.inspect(key("E-replica"))).isEqualTo(ClaimSnapshot.ABSENT);
+            }
         }
     }
 

@@ -2,14 +2,11 @@ package io.github.listenerdedup.it.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
-import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
 import io.github.listenerdedup.it.TestServices;
-import io.github.listenerdedup.store.ClaimStoreContract;
 import io.github.listenerdedup.store.redis.RedisClaimStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
@@ -29,11 +26,8 @@ import org.junit.jupiter.api.Test;
  * The claim store contract against the shared Redis, in a group of its own per test; every key a test names is
  * deleted after it. Also checks what the store writes, read past its API.
  */
-class RedisClaimStoreIT extends ClaimStoreContract {
+class RedisClaimStoreIT extends RedisClaimStoreContract {
 
-    private static final Duration SHORT_TTL = Duration.ofMillis(200);
-    private static final Duration EXPIRY_WAIT = Duration.ofSeconds(10);
-    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
 
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
@@ -41,6 +35,10 @@ class RedisClaimStoreIT extends ClaimStoreContract {
 
     private final String group = "contract-" + UUID.randomUUID();
     private final Set<String> keysNamed = ConcurrentHashMap.newKeySet();
+
+    RedisClaimStoreIT() {
+        super(() -> store, RedisClaimStoreIT::redis);
+    }
 
     @BeforeAll
     static void connect() {
@@ -65,36 +63,10 @@ class RedisClaimStoreIT extends ClaimStoreContract {
     }
 
     @Override
-    protected ClaimStore store() {
-        return store;
-    }
-
-    @Override
     protected ClaimKey key(String eventId) {
         ClaimKey key = new ClaimKey("dedup-it", group, eventId);
         keysNamed.add(key.render());
         return key;
-    }
-
-    @Override
-    protected Duration shortTtl() {
-        return SHORT_TTL;
-    }
-
-    @Override
-    protected void letShortTtlRunOut(ClaimKey key) {
-        await().atMost(EXPIRY_WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> redis().exists(key.render()) == 0);
-    }
-
-    @Override
-    protected long storedTimeLeftMillis(ClaimKey key) {
-        return redis().pttl(key.render());
-    }
-
-    @Override
-    protected Duration clockTolerance() {
-        return CLOCK_TOLERANCE;
     }
 
     @Test

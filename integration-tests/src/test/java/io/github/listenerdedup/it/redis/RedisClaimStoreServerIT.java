@@ -3,6 +3,7 @@ package io.github.listenerdedup.it.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult.Status;
 import io.github.listenerdedup.core.ClaimState;
@@ -13,15 +14,14 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Server-wide commands on a Redis process of the test's own: a flushed script cache, the memory a completed claim
- * takes, and an ACL user limited to the commands the store documents.
+ * takes, an ACL user limited to the commands the store documents, a password-protected server, and the start-up
+ * check of the eviction policy.
  */
 class RedisClaimStoreServerIT {
 
@@ -31,7 +31,7 @@ class RedisClaimStoreServerIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration RETENTION = Duration.ofHours(24);
     private static final long COMPLETED_CLAIM_MAX_BYTES = 200;
-    private static final Pattern CALLS = Pattern.compile("calls=(\\d+)");
+    private static final String STORE_LOGGER = "io.github.listenerdedup.store.redis";
 
     private static RedisServerProcess server;
     private static AdminConnection admin;
@@ -61,8 +61,8 @@ class RedisClaimStoreServerIT {
             assertThat(store.claim(key("E1"), OwnerToken.random(), null, LEASE).owner()).isEqualTo(first.value());
             assertThat(store.claim(key("E2"), first, null, LEASE).status()).isEqualTo(Status.ACQUIRED);
 
-            assertThat(calls("eval")).isEqualTo(1);
-            assertThat(calls("evalsha")).isEqualTo(2);
+            assertThat(admin.calls("eval")).isEqualTo(1);
+            assertThat(admin.calls("evalsha")).isEqualTo(2);
             assertThat(admin.commands().info("memory")).contains("number_of_cached_scripts:1");
         }
     }
@@ -104,6 +104,24 @@ class RedisClaimStoreServerIT {
     }
 
     @Test
+    void shouldRunEveryOperationWhenUserIsMadeByTheDocumentedAclLine() {
+        String documented = "on >secret ~dedup:* resetchannels -@all +evalsha +eval +get +set +pexpire +pttl +del "
+                + "+time";
+        admin.aclSetUser("dedup-documented", documented.split(" "));
+        ClaimKey key = key("E1");
+        OwnerToken token = OwnerToken.random();
+        try (RedisClaimStore store = RedisClaimStore.connect(userUri("dedup-documented"))) {
+            admin.commands().scriptFlush();
+
+            assertThat(store.claim(key, token, "fp", LEASE).status()).isEqualTo(Status.ACQUIRED);
+            assertThat(store.renew(key, token, LEASE)).isTrue();
+            assertThat(store.complete(key, token, RETENTION)).isTrue();
+            assertThat(store.claim(key, OwnerToken.random(), null, LEASE).fingerprint()).isEqualTo("fp");
+            assertThat(store.forget(key)).isTrue();
+        }
+    }
+
+    @Test
     void shouldThrowIllegalStateWhenUserMayNotRunACommandTheScriptsNeed() {
         createUser("dedup-no-time", STORE_COMMANDS.stream().filter(command -> command != CommandType.TIME).toList());
         ClaimKey key = key("E1");
@@ -118,6 +136,84 @@ class RedisClaimStoreServerIT {
         }
     }
 
+    @Test
+    void shouldRunEveryOperationWhenUserMayNotRunTheStartUpChecksEither() {
+        createUser("dedup-bare", STORE_COMMANDS);
+        admin.commands().configSet("maxmemory-policy", "allkeys-lru");
+        try {
+            String logs = CapturedLogs.during(STORE_LOGGER, () -> {
+                try (RedisClaimStore store = RedisClaimStore.connect(userUri("dedup-bare"))) {
+                    assertThat(store.claim(key("E1"), OwnerToken.random(), null, LEASE).status())
+                            .isEqualTo(Status.ACQUIRED);
+                }
+            });
+
+            assertThat(logs.lines()).as("lines at INFO and above").allMatch(line -> line.startsWith("DEBUG"));
+            assertThat(logs).contains("Not checking the maxmemory-policy of Redis at redis://dedup-bare:******@");
+        } finally {
+            admin.commands().configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
+    @Test
+    void shouldRefuseClaimWhenUserMayNotTouchTheKeyPrefix() {
+        createUser("dedup-other-prefix", STORE_COMMANDS);
+        ClaimKey key = new ClaimKey("claims", group, "E1");
+        try (RedisClaimStore store = RedisClaimStore.connect(userUri("dedup-other-prefix"))) {
+            assertThatThrownBy(() -> store.claim(key, OwnerToken.random(), null, LEASE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis refused to claim " + key.render() + ": ")
+                    .hasMessageContaining("NOPERM this user has no permissions to access one of the keys");
+        }
+    }
+
+    @Test
+    void shouldWarnAtStartUpWhenServerMayEvictClaims() {
+        createUser("dedup-config", STORE_COMMANDS);
+        admin.aclSetUser("dedup-config", "+config|get");
+        admin.commands().configSet("maxmemory-policy", "volatile-ttl");
+        try {
+            String logs = CapturedLogs.during(STORE_LOGGER, () -> RedisClaimStore.connect(userUri("dedup-config"))
+                    .close());
+
+            assertThat(logs.lines().filter(line -> !line.startsWith("DEBUG"))).containsExactly("WARN "
+                    + STORE_LOGGER + ".ServerChecks - Redis at redis://dedup-config:******@127.0.0.1:" + server.port()
+                    + "?timeout=2s has maxmemory-policy volatile-ttl: when it reaches maxmemory it evicts keys, "
+                    + "claims among them (each has an expiry), and an evicted claim lets a duplicate run; set "
+                    + "maxmemory-policy noeviction");
+        } finally {
+            admin.commands().configSet("maxmemory-policy", "noeviction");
+        }
+    }
+
+    @Test
+    void shouldStartSilentlyWhenServerNeverEvicts() {
+        String logs = CapturedLogs.during(STORE_LOGGER, () -> RedisClaimStore.connect(server.uri("timeout=2s"))
+                .close());
+
+        assertThat(logs.lines()).allMatch(line -> line.startsWith("DEBUG"));
+    }
+
+    @Test
+    void shouldClaimWithPasswordAndRefuseWithoutWhenServerRequiresOne() {
+        try (RedisServerProcess protectedServer = RedisServerProcess.start("--requirepass", "s3cret")) {
+            String address = "127.0.0.1:" + protectedServer.port();
+
+            try (RedisClaimStore store = RedisClaimStore.connect("redis://:s3cret@" + address + "?timeout=2s")) {
+                assertThat(store.claim(key("E1"), OwnerToken.random(), null, LEASE).status())
+                        .isEqualTo(Status.ACQUIRED);
+            }
+            assertThatThrownBy(() -> RedisClaimStore.connect("redis://:wrong@" + address + "?timeout=2s"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis at redis://").hasMessageNotContaining("wrong@")
+                    .hasMessageContaining("@" + address + "?timeout=2s refused the connection: WRONGPASS");
+            assertThatThrownBy(() -> RedisClaimStore.connect("redis://" + address + "?timeout=2s"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Redis at redis://" + address + "?timeout=2s refused the connection: "
+                            + "NOAUTH");
+        }
+    }
+
     private void createUser(String name, List<CommandType> commands) {
         AclSetuserArgs args = AclSetuserArgs.Builder.reset().on().addPassword("secret").keyPattern("dedup:*");
         commands.forEach(args::addCommand);
@@ -126,12 +222,6 @@ class RedisClaimStoreServerIT {
 
     private String userUri(String user) {
         return "redis://" + user + ":secret@127.0.0.1:" + server.port() + "?timeout=2s";
-    }
-
-    private long calls(String command) {
-        String stats = admin.commands().info("commandstats");
-        Matcher matcher = Pattern.compile("cmdstat_" + command + ":" + CALLS.pattern()).matcher(stats);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     private ClaimKey key(String eventId) {

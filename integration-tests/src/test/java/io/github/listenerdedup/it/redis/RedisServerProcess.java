@@ -17,17 +17,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A {@code redis-server} process of a test's own, on a free loopback port, without persistence, for the faults and
- * commands that must never reach the shared server. Stop it in {@code @AfterAll}; a JVM that exits stops it too.
+ * commands that must never reach the shared server: a plain server, a node of Redis Cluster or a Sentinel. A replica
+ * of it is synchronised at once (no diskless-sync delay). Stop it in {@code @AfterAll}; a JVM that exits stops it
+ * too.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     private static final String BINARY = env("DEDUP_TEST_REDIS_SERVER", "redis-server");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final int CLUSTER_BUS_OFFSET = 10_000;
+    private static final int LOWEST_CLUSTER_PORT = 20_000;
+    private static final int CLUSTER_PORTS = 30_000;
 
     private final int port;
     private final List<String> extraArguments;
@@ -46,18 +52,65 @@ final class RedisServerProcess implements AutoCloseable {
      * @param extraArguments more {@code redis-server} arguments, for example {@code --replicaof host port}
      * @return the running server
      */
-    static RedisServerProcess start(String... extraArguments) {
+    public static RedisServerProcess start(String... extraArguments) {
         try {
-            RedisServerProcess server = new RedisServerProcess(freePort(), List.of(extraArguments));
-            server.restart();
-            return server;
+            return started(new RedisServerProcess(freePort(), List.of(extraArguments)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * Starts an empty node of Redis Cluster on a free port whose cluster bus port (the port + 10000) is free too.
+     *
+     * @param extraArguments more {@code redis-server} arguments
+     * @return the running node, not yet part of a cluster
+     */
+    static RedisServerProcess startClusterNode(String... extraArguments) {
+        List<String> arguments = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                "nodes.conf", "--cluster-node-timeout", "2000"));
+        arguments.addAll(List.of(extraArguments));
+        try {
+            return started(new RedisServerProcess(freePortWithClusterBus(), arguments));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a Sentinel on a free port that monitors one primary, with a quorum of one.
+     *
+     * @param primaryName the name Sentinel gives the primary
+     * @param primaryPort the primary's port on loopback
+     * @param downAfter   how long the primary may stay silent before Sentinel fails it over
+     * @return the running Sentinel
+     */
+    static RedisServerProcess startSentinel(String primaryName, int primaryPort, Duration downAfter) {
+        try {
+            RedisServerProcess sentinel = new RedisServerProcess(freePort(), List.of("--sentinel"));
+            Files.writeString(sentinel.directory.resolve("sentinel.conf"), String.join("\n",
+                    "sentinel monitor " + primaryName + " 127.0.0.1 " + primaryPort + " 1",
+                    "sentinel down-after-milliseconds " + primaryName + " " + downAfter.toMillis(),
+                    "sentinel failover-timeout " + primaryName + " 10000",
+                    "sentinel parallel-syncs " + primaryName + " 1", ""));
+            return started(sentinel);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServerProcess started(RedisServerProcess server) {
+        server.restart();
+        return server;
+    }
+
+    /** @return the directory that holds its files, deleted on {@link #close()} */
+    Path directory() {
+        return directory;
+    }
+
     /** @return the port it listens on */
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -67,14 +120,23 @@ final class RedisServerProcess implements AutoCloseable {
      * @param query a query string such as {@code timeout=500ms}, or empty
      * @return the URI
      */
-    String uri(String query) {
+    public String uri(String query) {
         return "redis://127.0.0.1:" + port + (query.isEmpty() ? "" : "?" + query);
     }
 
     /** Starts the process again on the same port, empty, after {@link #stop()}. */
-    void restart() {
-        List<String> command = new ArrayList<>(List.of(BINARY, "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.toString()));
+    public void restart() {
+        List<String> command = new ArrayList<>();
+        command.add(BINARY);
+        boolean sentinel = extraArguments.contains("--sentinel");
+        if (sentinel) {
+            command.add(directory.resolve("sentinel.conf").toString());
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", directory.toString()));
+        if (!sentinel) {
+            command.addAll(List.of("--repl-diskless-sync-delay", "0"));
+        }
         command.addAll(extraArguments);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -93,12 +155,12 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** @return whether the process runs */
-    boolean isRunning() {
+    public boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /** Stops the process and waits until it has gone. */
-    void stop() {
+    public void stop() {
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -131,6 +193,25 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    private static int freePortWithClusterBus() {
+        for (int tries = 0; tries < 100; tries++) {
+            int port = LOWEST_CLUSTER_PORT + ThreadLocalRandom.current().nextInt(CLUSTER_PORTS);
+            if (isFree(port) && isFree(port + CLUSTER_BUS_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("Found no free port whose cluster bus port is free too");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether the server answers PING, with PONG or, when it wants a password, with NOAUTH. */
     private boolean answersPing() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
@@ -139,8 +220,8 @@ final class RedisServerProcess implements AutoCloseable {
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(in.readNBytes(7), StandardCharsets.US_ASCII);
+            return reply.equals("+PONG\r\n") || reply.equals("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
@@ -154,7 +235,7 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private static String env(String name, String fallback) {
+    static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
     }

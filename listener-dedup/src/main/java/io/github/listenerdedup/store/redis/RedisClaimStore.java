@@ -10,42 +10,58 @@ import io.github.listenerdedup.core.StoreUnavailableException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
- * A {@link ClaimStore} in Redis, through Lettuce. Each operation is one small Lua script, sent by {@code EVALSHA}
- * (and by {@code EVAL} when the server has lost its script cache), so each is atomic and costs one round trip.
- * Each key is a short string of a versioned format with an expiry, see the {@linkplain
- * io.github.listenerdedup.store.redis package documentation}.
+ * A {@link ClaimStore} in Redis, through Lettuce. Each operation is one small Lua script on one key, sent by
+ * {@code EVALSHA} (and by {@code EVAL} when the server has lost its script cache), so each is atomic, costs one
+ * round trip and runs on Redis Cluster as well. Each key is a short string of a versioned format with an expiry,
+ * see the {@linkplain io.github.listenerdedup.store.redis package documentation}.
  *
- * <p>Hand it a connection you manage, opened with {@link StringCodec#UTF8}; Lettuce connections are thread-safe,
- * and one is shared by every consumer thread:
+ * <p>Standalone Redis, TLS and Sentinel through a URI; the store opens and closes its own client:
  * <pre>{@code
- * RedisClient client = RedisClient.create("redis://localhost:6379");
+ * RedisClaimStore standalone = RedisClaimStore.connect("redis://localhost:6379");
+ * RedisClaimStore tls = RedisClaimStore.connect("rediss://dedup:secret@redis.example.com:6380?timeout=2s");
+ * RedisClaimStore sentinel = RedisClaimStore.connect("redis-sentinel://s1:26379,s2:26379,s3:26379#claims");
+ * }</pre>
+ * Redis Cluster through seed nodes, or through a cluster client of the caller's:
+ * <pre>{@code
+ * RedisClaimStore cluster = RedisClaimStore.connectCluster("redis://node-a:7000", "redis://node-b:7000");
+ * RedisClaimStore ownClient = RedisClaimStore.connectCluster(clusterClient);
+ * }</pre>
+ * or on a connection the caller opened (with {@link StringCodec#UTF8}) and will close; Lettuce connections are
+ * thread-safe, and one is shared by every consumer thread:
+ * <pre>{@code
  * StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
- * connection.setTimeout(Duration.ofSeconds(1));
  * ClaimStore store = new RedisClaimStore(connection);
  * }</pre>
- * or let the store open and close its own:
- * <pre>{@code
- * try (RedisClaimStore store = RedisClaimStore.connect("redis://localhost:6379")) {
- *     Deduplicator deduplicator = new Deduplicator(settings, store);
- * }
- * }</pre>
  *
- * <p>A lost connection, a timeout, a server loading its data set, a read-only replica, a busy script or a full
- * memory throw {@link StoreUnavailableException}. A script error, a key that holds something other than a claim,
- * a missing ACL permission or a cluster behind a standalone client throw {@link IllegalStateException}. Leases and
- * retentions are kept to the millisecond, rounded up, and must be positive.
+ * <p>A client the store creates itself rejects commands while disconnected rather than buffering them, so a call
+ * during an outage fails at once instead of running later, and a cluster client follows {@code MOVED} replies by
+ * refreshing its topology. Give a client of your own the same {@code ClientOptions} when you pass it in.
+ *
+ * <p>At start-up the store refuses a standalone connection to a node of Redis Cluster or to a Sentinel, and logs a
+ * WARN for a replica and for any {@code maxmemory-policy} but {@code noeviction} (where the server lets the store's
+ * user run {@code CONFIG GET}).
+ *
+ * <p>A lost connection, a timeout, a server loading its data set, a read-only replica, a cluster or primary that
+ * is down, a busy script or a full memory throw {@link StoreUnavailableException}. A script error, a key that holds
+ * something other than a claim, a missing ACL permission, a failed TLS handshake, wrong credentials or a cluster
+ * behind a standalone client throw {@link IllegalStateException}. Leases and retentions are kept to the
+ * millisecond, rounded up, and must be positive.
  */
 public final class RedisClaimStore implements ClaimStore, AutoCloseable {
 
-    /** The command timeout of a store that opens its own connection from a URI that names none. */
+    /** The command timeout of a store that opens its own client from a URI that names none. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
     private final ScriptExecutor scripts;
@@ -53,12 +69,24 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Creates a store on a connection the caller opened and will close; {@link #close()} leaves it open.
+     * Creates a store on a standalone connection the caller opened and will close; {@link #close()} leaves it
+     * open. Checks the server at once, as the class describes.
      *
      * @param connection a connection opened with {@link StringCodec#UTF8}; its timeout bounds every call
+     * @throws IllegalStateException when the connection goes to a node of Redis Cluster or to a Sentinel
      */
     public RedisClaimStore(StatefulRedisConnection<String, String> connection) {
-        this(new LettuceScriptExecutor(Objects.requireNonNull(connection, "connection").sync()), () -> { });
+        this(new LettuceScriptExecutor(checked(connection).sync()), () -> { });
+    }
+
+    /**
+     * Creates a store on a Redis Cluster connection the caller opened and will close; {@link #close()} leaves it
+     * open. Checks the eviction policy of each primary at once.
+     *
+     * @param connection a cluster connection opened with {@link StringCodec#UTF8}; its timeout bounds every call
+     */
+    public RedisClaimStore(StatefulRedisClusterConnection<String, String> connection) {
+        this(new LettuceScriptExecutor(checked(connection).sync()), () -> { });
     }
 
     RedisClaimStore(ScriptExecutor scripts, Runnable closeResources) {
@@ -67,55 +95,114 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
     }
 
     /**
-     * Opens a connection of the caller's client for a store that closes it on {@link #close()}; the client stays
-     * the caller's to shut down.
+     * Opens a connection of the caller's client, standalone or through Sentinel, for a store that closes it on
+     * {@link #close()}; the client stays the caller's to shut down.
      *
      * @param client the client; the timeout of its URI bounds every call
      * @return the store
      * @throws StoreUnavailableException when Redis cannot be reached
+     * @throws IllegalStateException     when Redis refuses the connection or the server is not a standalone one
      */
     public static RedisClaimStore connect(RedisClient client) {
         Objects.requireNonNull(client, "client");
-        StatefulRedisConnection<String, String> connection = open(client, "the client's URI");
-        return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), connection::close);
+        String target = "the client's URI";
+        StatefulRedisConnection<String, String> connection = RedisConnections.open(client, target);
+        return standalone(connection, target, connection::close);
     }
 
     /**
-     * Creates a client and a connection for a store that closes both on {@link #close()}.
+     * Creates a client and a connection, standalone or through Sentinel, for a store that closes both on
+     * {@link #close()}.
      *
      * @param uri where Redis runs; its timeout bounds every call, and when it names none (Lettuce's default of
      *            60 s) the store uses {@link #DEFAULT_TIMEOUT} instead
      * @return the store
      * @throws StoreUnavailableException when Redis cannot be reached
+     * @throws IllegalStateException     when Redis refuses the connection or the server is not a standalone one
      */
     public static RedisClaimStore connect(RedisURI uri) {
-        Objects.requireNonNull(uri, "uri");
-        if (RedisURI.DEFAULT_TIMEOUT_DURATION.equals(uri.getTimeout())) {
-            uri = RedisURI.builder(uri).withTimeout(DEFAULT_TIMEOUT).build();
-        }
-        RedisClient client = RedisClient.create(uri);
-        try {
-            StatefulRedisConnection<String, String> connection = open(client, uri.toString());
-            return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), () -> {
-                connection.close();
-                client.shutdown();
-            });
-        } catch (RuntimeException e) {
-            client.shutdown();
-            throw e;
-        }
+        RedisURI timed = RedisConnections.withTimeout(Objects.requireNonNull(uri, "uri"), DEFAULT_TIMEOUT);
+        RedisClient client = RedisConnections.standaloneClient(timed);
+        String target = timed.toString();
+        StatefulRedisConnection<String, String> connection =
+                RedisConnections.openOwned(client, c -> c.connect(StringCodec.UTF8), target);
+        return standalone(connection, target, () -> {
+            connection.close();
+            RedisConnections.shutdown(client);
+        });
     }
 
     /**
      * Creates a client and a connection for a store that closes both on {@link #close()}.
      *
-     * @param uri where Redis runs, for example {@code redis://localhost:6379} or
-     *            {@code redis://localhost:6379?timeout=2s}; without a timeout, {@link #DEFAULT_TIMEOUT}
+     * @param uri where Redis runs: {@code redis://host:port}, {@code rediss://} for TLS,
+     *            {@code redis-sentinel://host:port[,host:port]#primaryName} for Sentinel; credentials as
+     *            {@code redis://user:password@host} (or {@code :password@} for {@code requirepass}), options such
+     *            as {@code ?timeout=2s} or {@code &verifyPeer=CA}; without a timeout, {@link #DEFAULT_TIMEOUT}
      * @return the store
      * @throws StoreUnavailableException when Redis cannot be reached
+     * @throws IllegalStateException     when Redis refuses the connection or the server is not a standalone one
      */
     public static RedisClaimStore connect(String uri) {
         return connect(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+    }
+
+    /**
+     * Opens a connection of the caller's Redis Cluster client for a store that closes it on {@link #close()}; the
+     * client stays the caller's to shut down.
+     *
+     * @param client the client; the timeout of its first URI bounds every call
+     * @return the store
+     * @throws StoreUnavailableException when no seed node can be reached
+     * @throws IllegalStateException     when the nodes refuse the connection or are not in cluster mode
+     */
+    public static RedisClaimStore connectCluster(RedisClusterClient client) {
+        Objects.requireNonNull(client, "client");
+        String target = "the cluster client's seeds";
+        StatefulRedisClusterConnection<String, String> connection = RedisConnections.open(client, target);
+        ServerChecks.checkCluster(connection, target);
+        return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), connection::close);
+    }
+
+    /**
+     * Creates a Redis Cluster client and connection for a store that closes both on {@link #close()}.
+     *
+     * @param seedUris some nodes of the cluster, for example {@code redis://node-a:7000}; the client learns the
+     *                 others from them. The timeout of the first bounds every call; without one,
+     *                 {@link #DEFAULT_TIMEOUT}
+     * @return the store
+     * @throws StoreUnavailableException when no seed node can be reached
+     * @throws IllegalStateException     when the nodes refuse the connection or are not in cluster mode
+     */
+    public static RedisClaimStore connectCluster(String... seedUris) {
+        return connectCluster(Arrays.stream(Objects.requireNonNull(seedUris, "seedUris")).map(RedisURI::create)
+                .toList());
+    }
+
+    /**
+     * Creates a Redis Cluster client and connection for a store that closes both on {@link #close()}.
+     *
+     * @param seeds some nodes of the cluster; the timeout of the first bounds every call; without one,
+     *              {@link #DEFAULT_TIMEOUT}
+     * @return the store
+     * @throws StoreUnavailableException when no seed node can be reached
+     * @throws IllegalStateException     when the nodes refuse the connection or are not in cluster mode
+     */
+    public static RedisClaimStore connectCluster(List<RedisURI> seeds) {
+        if (Objects.requireNonNull(seeds, "seeds").isEmpty()) {
+            throw new IllegalArgumentException("seeds must name at least one node of the cluster, but was empty");
+        }
+        List<RedisURI> timed = seeds.stream().map(seed -> RedisConnections.withTimeout(seed, DEFAULT_TIMEOUT))
+                .toList();
+        RedisClusterClient client = RedisConnections.clusterClient(timed);
+        String target = timed.stream().map(RedisURI::toString).collect(Collectors.joining(", ", "[", "]"));
+        StatefulRedisClusterConnection<String, String> connection =
+                RedisConnections.openOwned(client, c -> c.connect(StringCodec.UTF8), target);
+        ServerChecks.checkCluster(connection, target);
+        return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), () -> {
+            connection.close();
+            RedisConnections.shutdown(client);
+        });
     }
 
     @Override
@@ -245,12 +332,26 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
         }
     }
 
-    private static StatefulRedisConnection<String, String> open(RedisClient client, String target) {
+    private static RedisClaimStore standalone(StatefulRedisConnection<String, String> connection, String target,
+            Runnable closeResources) {
         try {
-            return client.connect(StringCodec.UTF8);
+            ServerChecks.checkStandalone(connection, target);
         } catch (RuntimeException e) {
-            throw RedisFailures.translateConnect(target, e);
+            closeResources.run();
+            throw e;
         }
+        return new RedisClaimStore(new LettuceScriptExecutor(connection.sync()), closeResources);
+    }
+
+    private static StatefulRedisConnection<String, String> checked(StatefulRedisConnection<String, String> connection) {
+        ServerChecks.checkStandalone(Objects.requireNonNull(connection, "connection"), "the given connection");
+        return connection;
+    }
+
+    private static StatefulRedisClusterConnection<String, String> checked(
+            StatefulRedisClusterConnection<String, String> connection) {
+        ServerChecks.checkCluster(Objects.requireNonNull(connection, "connection"), "the given connection");
+        return connection;
     }
 
     private static String value(OwnerToken token) {

@@ -29,11 +29,23 @@
  *   <li>inspect: reads the value and its time left; forget: deletes the key.</li>
  * </ul>
  *
+ * <h2>Deployments</h2>
+ * Standalone Redis, TLS ({@code rediss://}) and Sentinel ({@code redis-sentinel://}) through
+ * {@link io.github.listenerdedup.store.redis.RedisClaimStore#connect(String)}; Redis Cluster through
+ * {@link io.github.listenerdedup.store.redis.RedisClaimStore#connectCluster(String...)}. Every key is one slot and
+ * every script touches one key, so each operation stays atomic on a cluster. Redis replicates asynchronously: a
+ * failover can lose a claim written just before it, and a redelivery of that id then runs its handler again.
+ *
  * <h2>Commands</h2>
  * {@code EVALSHA} and {@code EVAL}; inside the scripts {@code GET}, {@code SET} with {@code PX},
  * {@code PEXPIRE}, {@code PTTL}, {@code DEL} and {@code TIME}. An ACL user for the store needs
- * {@code +evalsha +eval +get +set +pexpire +pttl +del +time} on the key pattern {@code <prefix>:*}. Lettuce's
- * handshake also sends {@code HELLO} (always allowed), {@code CLIENT SETINFO} (a refusal is ignored) and
- * {@code SELECT} for a database other than 0.
+ * {@code +evalsha +eval +get +set +pexpire +pttl +del +time} on the key pattern {@code <prefix>:*}:
+ * <pre>{@code
+ * ACL SETUSER dedup on >secret ~dedup:* resetchannels -@all +evalsha +eval +get +set +pexpire +pttl +del +time
+ * }</pre>
+ * Lettuce's handshake also sends {@code HELLO} (always allowed), {@code CLIENT SETINFO} (a refusal is ignored) and
+ * {@code SELECT} for a database other than 0. At start-up the store reads {@code CONFIG GET maxmemory-policy}
+ * and, on a connection that speaks RESP2, {@code INFO server}; add {@code +config|get +info} to have those checks
+ * made, or leave them out and the checks are skipped.
  */
 package io.github.listenerdedup.store.redis;

@@ -10,6 +10,7 @@ import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.OwnerToken;
 import io.github.listenerdedup.core.StoreUnavailableException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -138,5 +139,28 @@ class RedisClaimStoreTest {
         store.close();
 
         assertThat(closes).hasValue(1);
+    }
+
+    @Test
+    void shouldRefuseClusterWithoutSeedsBeforeCreatingAClient() {
+        assertThatThrownBy(() -> RedisClaimStore.connectCluster(List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("seeds must name at least one node of the cluster, but was empty");
+    }
+
+    @Test
+    void shouldKeepTimeoutOfUriAndGiveDefaultToUriWithoutOne() {
+        RedisURI named = RedisURI.create("redis://127.0.0.1:6379?timeout=250ms");
+        RedisURI unnamed = RedisURI.create("redis-sentinel://:secret@127.0.0.1:26379,127.0.0.1:26380/2#claims");
+
+        assertThat(RedisConnections.withTimeout(named, RedisClaimStore.DEFAULT_TIMEOUT).getTimeout())
+                .isEqualTo(Duration.ofMillis(250));
+        RedisURI timed = RedisConnections.withTimeout(unnamed, RedisClaimStore.DEFAULT_TIMEOUT);
+
+        assertThat(timed).extracting(RedisURI::getTimeout, RedisURI::getSentinelMasterId, RedisURI::getDatabase)
+                .containsExactly(RedisClaimStore.DEFAULT_TIMEOUT, "claims", 2);
+        assertThat(timed.getSentinels()).extracting(RedisURI::getPort).containsExactly(26379, 26380);
+        assertThat(timed.getCredentialsProvider().resolveCredentials().block().getPassword())
+                .isEqualTo("secret".toCharArray());
     }
 }
