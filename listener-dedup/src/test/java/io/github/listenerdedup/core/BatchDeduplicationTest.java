@@ -279,56 +279,20 @@ class BatchDeduplicationTest {
         return outcome.items().stream().map(ItemOutcome::outcome).toList();
     }
 
-    /** Counts the batch claims that reach a store, passing every call on. */
-    private static final class CountingClaimAll implements ClaimStore {
+    /** Counts the batch claims that reach a store, and claims one id after the other. */
+    private static final class CountingClaimAll extends ForwardingClaimStore {
 
-        private final ClaimStore delegate;
         private final AtomicInteger calls;
 
         private CountingClaimAll(ClaimStore delegate, AtomicInteger calls) {
-            this.delegate = delegate;
+            super(delegate);
             this.calls = calls;
         }
 
         @Override
         public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
             calls.incrementAndGet();
-            return ClaimStore.super.claimAll(requests, lease);
-        }
-
-        @Override
-        public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
-            return delegate.claim(key, token, fingerprint, lease);
-        }
-
-        @Override
-        public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-            return delegate.renew(key, token, lease);
-        }
-
-        @Override
-        public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
-            return delegate.complete(key, token, retention);
-        }
-
-        @Override
-        public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
-            return delegate.release(key, token, retention);
-        }
-
-        @Override
-        public boolean discard(ClaimKey key, OwnerToken token) {
-            return delegate.discard(key, token);
-        }
-
-        @Override
-        public ClaimSnapshot inspect(ClaimKey key) {
-            return delegate.inspect(key);
-        }
-
-        @Override
-        public boolean forget(ClaimKey key) {
-            return delegate.forget(key);
+            return super.claimAll(requests, lease);
         }
     }
 }

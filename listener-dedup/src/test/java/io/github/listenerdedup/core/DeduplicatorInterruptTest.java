@@ -44,48 +44,21 @@ class DeduplicatorInterruptTest {
         assertThat(Thread.currentThread().isInterrupted()).isTrue();
     }
 
-    /** A store whose calls fail on an interrupted thread, as a blocking client's calls do. */
-    private static final class RefusingWhenInterrupted implements ClaimStore {
-
-        private final ClaimStore delegate;
+    /** A store whose calls after the handler fail on an interrupted thread, as a blocking client's calls do. */
+    private static final class RefusingWhenInterrupted extends ForwardingClaimStore {
 
         private RefusingWhenInterrupted(ClaimStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
-            return refuseIfInterrupted(() -> delegate.claim(key, token, fingerprint, lease));
-        }
-
-        @Override
-        public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
-            return refuseIfInterrupted(() -> delegate.renew(key, token, lease));
+            super(delegate);
         }
 
         @Override
         public boolean complete(ClaimKey key, OwnerToken token, Duration retention) {
-            return refuseIfInterrupted(() -> delegate.complete(key, token, retention));
+            return refuseIfInterrupted(() -> super.complete(key, token, retention));
         }
 
         @Override
         public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
-            return refuseIfInterrupted(() -> delegate.release(key, token, retention));
-        }
-
-        @Override
-        public boolean discard(ClaimKey key, OwnerToken token) {
-            return refuseIfInterrupted(() -> delegate.discard(key, token));
-        }
-
-        @Override
-        public ClaimSnapshot inspect(ClaimKey key) {
-            return delegate.inspect(key);
-        }
-
-        @Override
-        public boolean forget(ClaimKey key) {
-            return delegate.forget(key);
+            return refuseIfInterrupted(() -> super.release(key, token, retention));
         }
 
         private static <T> T refuseIfInterrupted(Supplier<T> call) {

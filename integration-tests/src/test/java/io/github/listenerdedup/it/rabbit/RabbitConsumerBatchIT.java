@@ -15,7 +15,6 @@ import io.github.listenerdedup.rabbit.BatchResults;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +35,6 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.amqp.support.converter.MessageConversionException;
-import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 
 /**
  * Consumer batches ({@code consumerBatchEnabled}) on the real broker, and C17, one bad message in a batch: the
@@ -202,24 +200,13 @@ class RabbitConsumerBatchIT extends RabbitCaseSupport {
 
     private SimpleMessageListenerContainer jsonBatchContainer(TestQueue queue, OrdersBatchListener listener)
             throws NoSuchMethodException {
-        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
-        factory.setConnectionFactory(broker.connectionFactory());
-        factory.setMessageConverter(new JacksonJsonMessageConverter());
-        factory.setPrefetchCount(RabbitTestBroker.PREFETCH);
+        SimpleRabbitListenerContainerFactory factory = jsonFactory();
         factory.setBatchListener(true);
         factory.setConsumerBatchEnabled(true);
         factory.setBatchSize(C17.size());
         factory.setReceiveTimeout(1_000L);
-        factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, deduplicator(settings().build())));
-        DefaultMessageHandlerMethodFactory handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
-        handlerMethodFactory.afterPropertiesSet();
-        Method handle = OrdersBatchListener.class.getMethod("handle", List.class);
-        MethodRabbitListenerEndpoint endpoint = new MethodRabbitListenerEndpoint();
-        endpoint.setId("orders-" + queue.name());
-        endpoint.setQueueNames(queue.name());
-        endpoint.setBean(listener);
-        endpoint.setMethod(handle);
-        endpoint.setMessageHandlerMethodFactory(handlerMethodFactory);
+        MethodRabbitListenerEndpoint endpoint = methodEndpoint(queue, listener,
+                OrdersBatchListener.class.getMethod("handle", List.class));
         endpoint.setBatchListener(true);
         return broker.track(factory.createListenerContainer(endpoint));
     }

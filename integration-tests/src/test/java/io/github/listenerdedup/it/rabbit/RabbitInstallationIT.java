@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
@@ -124,12 +125,7 @@ class RabbitInstallationIT extends RabbitCaseSupport {
     void shouldRunDeduplicationInsideFactoryAdviceWhenFactoryHasAdviceChain() {
         TestQueue queue = broker.declareQueue("factory-chain");
         StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setAdviceChain(existing);
-        SimpleRabbitListenerEndpoint endpoint = endpoint(countingListener());
-        endpoint.setQueueNames(queue.name());
-        SimpleMessageListenerContainer container = broker.track(factory.createListenerContainer(endpoint));
-        container.start();
+        startFromFactory(queue, existing, countingListener());
 
         publishTwice(queue, "E-chain");
 
@@ -168,17 +164,8 @@ class RabbitInstallationIT extends RabbitCaseSupport {
     @Test
     void shouldRunStatelessRetriesInsideOneClaimWhenChainHoldsStatelessRetryAdvice() {
         TestQueue queue = broker.declareQueue("stateless-retry");
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setAdviceChain(RetryInterceptorBuilder.stateless()
-                .configureRetryPolicy(policy -> policy.maxRetries(2).delay(Duration.ofMillis(10))).build());
-        SimpleRabbitListenerEndpoint endpoint = endpoint(message -> {
-            if (runs.started(bodyOf(message)) < 3) {
-                throw new IllegalStateException("fails twice");
-            }
-            runs.succeeded(bodyOf(message));
-        });
-        endpoint.setQueueNames(queue.name());
-        broker.track(factory.createListenerContainer(endpoint)).start();
+        startWithRetryAdvice(queue, RetryInterceptorBuilder.stateless()
+                .configureRetryPolicy(policy -> policy.maxRetries(2).delay(Duration.ofMillis(10))).build(), 3);
 
         publishTwice(queue, "E-retried");
 
@@ -193,17 +180,8 @@ class RabbitInstallationIT extends RabbitCaseSupport {
     @Test
     void shouldClaimEachRedeliveryWhenChainHoldsStatefulRetryAdvice() {
         TestQueue queue = broker.declareQueue("stateful-retry");
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setAdviceChain(RetryInterceptorBuilder.stateful()
-                .configureRetryPolicy(policy -> policy.maxRetries(3).delay(Duration.ofMillis(10))).build());
-        SimpleRabbitListenerEndpoint endpoint = endpoint(message -> {
-            if (runs.started(bodyOf(message)) == 1) {
-                throw new IllegalStateException("fails once");
-            }
-            runs.succeeded(bodyOf(message));
-        });
-        endpoint.setQueueNames(queue.name());
-        broker.track(factory.createListenerContainer(endpoint)).start();
+        startWithRetryAdvice(queue, RetryInterceptorBuilder.stateful()
+                .configureRetryPolicy(policy -> policy.maxRetries(3).delay(Duration.ofMillis(10))).build(), 2);
 
         broker.template().send("", queue.name(), MessageBuilder.withBody("E-redelivered".getBytes(UTF_8))
                 .setHeader(DedupSettings.DEFAULT_HEADER_NAME, "E-redelivered").setMessageId("M-redelivered").build());
@@ -213,6 +191,25 @@ class RabbitInstallationIT extends RabbitCaseSupport {
         assertThat(runs.startsOf("E-redelivered")).isEqualTo(2);
         assertThat(store.releases()).isEqualTo(1);
         assertThat(store.inspect(settings().build().keyFor("E-redelivered")).attempts()).isEqualTo(2);
+    }
+
+    /** Starts a factory-made container with a retry advice, whose listener succeeds on the given attempt. */
+    private void startWithRetryAdvice(TestQueue queue, Advice retry, int succeedingAttempt) {
+        startFromFactory(queue, retry, message -> {
+            if (runs.started(bodyOf(message)) < succeedingAttempt) {
+                throw new IllegalStateException("fails before attempt " + succeedingAttempt);
+            }
+            runs.succeeded(bodyOf(message));
+        });
+    }
+
+    /** Starts a container that a deduplicating factory with an advice chain of its own makes. */
+    private void startFromFactory(TestQueue queue, Advice factoryAdvice, MessageListener listener) {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAdviceChain(factoryAdvice);
+        SimpleRabbitListenerEndpoint endpoint = endpoint(listener);
+        endpoint.setQueueNames(queue.name());
+        broker.track(factory.createListenerContainer(endpoint)).start();
     }
 
     private void publishTwice(TestQueue queue, String eventId) {

@@ -9,6 +9,7 @@ import io.github.listenerdedup.it.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -96,21 +97,7 @@ final class RabbitTestBroker implements AutoCloseable {
      * @return the queue
      */
     TestQueue declareQueue(String purpose) {
-        String name = "dedup-it." + purpose + "." + UUID.randomUUID();
-        String deadLetterExchange = name + ".dlx";
-        String deadLetterQueue = name + ".dlq";
-        exchanges.add(deadLetterExchange);
-        queues.add(name);
-        queues.add(deadLetterQueue);
-        template.execute(channel -> {
-            channel.exchangeDeclare(deadLetterExchange, "fanout");
-            channel.queueDeclare(deadLetterQueue, false, false, false, Map.of("x-expires", QUEUE_EXPIRY_MILLIS));
-            channel.queueBind(deadLetterQueue, deadLetterExchange, "");
-            channel.queueDeclare(name, false, false, false,
-                    Map.of("x-dead-letter-exchange", deadLetterExchange, "x-expires", QUEUE_EXPIRY_MILLIS));
-            return null;
-        });
-        return new TestQueue(name, deadLetterQueue);
+        return declare(purpose, false, Map.of());
     }
 
     /**
@@ -121,22 +108,7 @@ final class RabbitTestBroker implements AutoCloseable {
      * @return the queue
      */
     TestQueue declareQuorumQueue(String purpose, int deliveryLimit) {
-        String name = "dedup-it." + purpose + "." + UUID.randomUUID();
-        String deadLetterExchange = name + ".dlx";
-        String deadLetterQueue = name + ".dlq";
-        exchanges.add(deadLetterExchange);
-        queues.add(name);
-        queues.add(deadLetterQueue);
-        template.execute(channel -> {
-            channel.exchangeDeclare(deadLetterExchange, "fanout");
-            channel.queueDeclare(deadLetterQueue, false, false, false, Map.of("x-expires", QUEUE_EXPIRY_MILLIS));
-            channel.queueBind(deadLetterQueue, deadLetterExchange, "");
-            channel.queueDeclare(name, true, false, false, Map.of("x-queue-type", "quorum",
-                    "x-delivery-limit", deliveryLimit, "x-dead-letter-exchange", deadLetterExchange,
-                    "x-expires", QUEUE_EXPIRY_MILLIS));
-            return null;
-        });
-        return new TestQueue(name, deadLetterQueue);
+        return declare(purpose, true, Map.of("x-queue-type", "quorum", "x-delivery-limit", deliveryLimit));
     }
 
     /**
@@ -159,6 +131,26 @@ final class RabbitTestBroker implements AutoCloseable {
             return null;
         });
         return replayed;
+    }
+
+    private TestQueue declare(String purpose, boolean durable, Map<String, Object> typeArguments) {
+        String name = "dedup-it." + purpose + "." + UUID.randomUUID();
+        String deadLetterExchange = name + ".dlx";
+        String deadLetterQueue = name + ".dlq";
+        exchanges.add(deadLetterExchange);
+        queues.add(name);
+        queues.add(deadLetterQueue);
+        Map<String, Object> arguments = new HashMap<>(typeArguments);
+        arguments.put("x-dead-letter-exchange", deadLetterExchange);
+        arguments.put("x-expires", QUEUE_EXPIRY_MILLIS);
+        template.execute(channel -> {
+            channel.exchangeDeclare(deadLetterExchange, "fanout");
+            channel.queueDeclare(deadLetterQueue, false, false, false, Map.of("x-expires", QUEUE_EXPIRY_MILLIS));
+            channel.queueBind(deadLetterQueue, deadLetterExchange, "");
+            channel.queueDeclare(name, durable, false, false, arguments);
+            return null;
+        });
+        return new TestQueue(name, deadLetterQueue);
     }
 
     /**
