@@ -22,6 +22,7 @@ import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.amqp.rabbit.support.ListenerExecutionFailedException;
+import org.springframework.amqp.support.AmqpHeaders;
 import org.springframework.amqp.support.converter.MessageConversionException;
 
 class ManualAcknowledgementTest {
@@ -185,6 +186,25 @@ class ManualAcknowledgementTest {
 
         assertThat(returned).isNull();
         assertThat(channel.settlements()).containsExactly("nack 7 multiple=false requeue=false");
+    }
+
+    @Test
+    void shouldRejectProducerBatchOnceAtItsLastFragmentWithoutRunningListener() throws Throwable {
+        DeduplicatingAdvice advice = installed();
+        Message first = message("E1", 7);
+        first.getMessageProperties().setHeader(AmqpHeaders.BATCH_SIZE, 2);
+        Message last = message("E1", 7);
+        last.getMessageProperties().setHeader(AmqpHeaders.BATCH_SIZE, 2);
+        last.getMessageProperties().setLastInBatch(true);
+        ListenerCall firstCall = ListenerCall.on(channel.channel(), first, (channel, data) -> { });
+        ListenerCall lastCall = ListenerCall.on(channel.channel(), last, (channel, data) -> { });
+
+        advice.invoke(firstCall);
+        advice.invoke(lastCall);
+
+        assertThat(firstCall.runs() + lastCall.runs()).isZero();
+        assertThat(channel.settlements()).containsExactly("nack 7 multiple=false requeue=false");
+        assertThat(store.size()).isZero();
     }
 
     @Test
