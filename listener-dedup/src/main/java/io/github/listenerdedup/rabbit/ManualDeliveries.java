@@ -116,9 +116,7 @@ final class ManualDeliveries {
         for (Integer position : positions) {
             SettlingChannel.Settlement own = settling.recorded(tags.get(position));
             if (own != null && own.refuses() && !failures.containsKey(position)) {
-                boolean deadLetter = own.kind() == SettlingChannel.Kind.REJECT && !own.requeue()
-                        || own.kind() == SettlingChannel.Kind.NACK && !own.requeue();
-                failures.put(position, new ItemFailure(new ListenerRefusedDelivery(own), deadLetter));
+                failures.put(position, new ItemFailure(new ListenerRefusedDelivery(own), !own.requeue()));
             }
         }
         return failures;
