@@ -1,11 +1,13 @@
 package io.github.listenerdedup.it;
 
 import io.github.listenerdedup.core.ClaimKey;
+import io.github.listenerdedup.core.ClaimRequest;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.ForwardingClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,7 @@ public final class RecordingClaimStore extends ForwardingClaimStore {
 
     private final Map<ClaimResult.Status, AtomicInteger> claimAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger claimCalls = new AtomicInteger();
+    private final AtomicInteger batchClaimCalls = new AtomicInteger();
     private final AtomicInteger releases = new AtomicInteger();
     private final Set<ClaimKey> keysClaimed = ConcurrentHashMap.newKeySet();
 
@@ -40,6 +43,18 @@ public final class RecordingClaimStore extends ForwardingClaimStore {
         return result;
     }
 
+    /** Passes the batch on whole, so a store that sends it in one round trip still does, and counts each claim. */
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
+        batchClaimCalls.incrementAndGet();
+        claimCalls.addAndGet(requests.size());
+        requests.forEach(request -> keysClaimed.add(request.key()));
+        List<ClaimResult> results = delegate().claimAll(requests, lease);
+        results.forEach(result ->
+                claimAnswers.computeIfAbsent(result.status(), status -> new AtomicInteger()).incrementAndGet());
+        return results;
+    }
+
     @Override
     public boolean release(ClaimKey key, OwnerToken token, Duration retention) {
         releases.incrementAndGet();
@@ -52,9 +67,14 @@ public final class RecordingClaimStore extends ForwardingClaimStore {
         return count == null ? 0 : count.get();
     }
 
-    /** @return how many claim calls were made */
+    /** @return how many ids were claimed, one by one or in batches */
     public int claimCalls() {
         return claimCalls.get();
+    }
+
+    /** @return how many batch claims were made ({@link #claimAll}), each counted once */
+    public int batchClaimCalls() {
+        return batchClaimCalls.get();
     }
 
     /** @return how many release calls were made */

@@ -1,6 +1,8 @@
 package io.github.listenerdedup.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where claims live. Every operation is atomic and safe to retry with the same token: a call whose reply was lost
@@ -23,6 +25,28 @@ public interface ClaimStore {
      * @return {@code ACQUIRED} with the attempt number, or what holds the key
      */
     ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease);
+
+    /**
+     * Claims several ids, as {@link #claim} would one after the other, for the deliveries of one batch. Each claim
+     * is atomic on its own, not the batch as a whole; a key given twice is claimed twice in order, so the second
+     * request finds the first one's claim. A store that can send the claims together in one round trip overrides
+     * this method; by default it claims one id after the other.
+     *
+     * <p>When any claim cannot be answered the call throws {@link StoreUnavailableException}; some claims may have
+     * been written. Claiming the same requests again, with the same tokens, is safe: a claim written before finds
+     * its own token and answers {@code ACQUIRED}.
+     *
+     * @param requests the claims, each with its delivery's token
+     * @param lease    how long each claim lives unless renewed or completed
+     * @return one result per request, in the order of the requests
+     */
+    default List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
+        List<ClaimResult> results = new ArrayList<>(requests.size());
+        for (ClaimRequest request : requests) {
+            results.add(claim(request.key(), request.token(), request.fingerprint(), lease));
+        }
+        return results;
+    }
 
     /**
      * Extends the lease of a claim the token owns.

@@ -1,9 +1,11 @@
 package io.github.listenerdedup.core;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -166,7 +168,23 @@ public final class Deduplicator implements AutoCloseable {
         return report(key.eventId(), DeliveryOutcome.STORE_UNAVAILABLE);
     }
 
-    private DeliveryOutcome duplicateOrConflict(ClaimKey key, String fingerprint, ClaimResult result) {
+    /**
+     * Decides the deliveries of one batch at once: claims their ids together ({@link ClaimStore#claimAll}), takes
+     * duplicates out (also copies of one id within the batch), holds while another delivery runs one of them, and
+     * runs the listener once on the rest. Every claim is completed when the listener succeeds and released when it
+     * fails; how a failure, a requeue or a rejection of one delivery spreads to the others follows the settlement.
+     *
+     * @param deliveries the deliveries' id values, in the order of the batch
+     * @param settlement whether the broker adapter settles the batch as a whole or each delivery on its own
+     * @param invocation runs the listener on the deliveries that are left
+     * @return what happened to each delivery; what the listener threw is in {@link BatchOutcome#failure()}
+     */
+    public BatchOutcome processBatch(List<IncomingDelivery> deliveries, BatchSettlement settlement,
+            BatchInvocation invocation) {
+        return new BatchDeduplication(this, deliveries, settlement).process(invocation);
+    }
+
+    DeliveryOutcome duplicateOrConflict(ClaimKey key, String fingerprint, ClaimResult result) {
         String stored = result.fingerprint();
         if (fingerprint != null && stored != null && !fingerprint.equals(stored)) {
             log.error("Rejected delivery of {}: the id was completed with other content (fingerprint {}, this "
@@ -177,7 +195,7 @@ public final class Deduplicator implements AutoCloseable {
         return report(key.eventId(), DeliveryOutcome.DUPLICATE);
     }
 
-    private EventIdReading readId(IncomingDelivery delivery) {
+    EventIdReading readId(IncomingDelivery delivery) {
         EventIdReading reading = delivery.resolveFailure() != null
                 ? EventIdReading.unusable(EventIdReading.Status.UNREADABLE, delivery.resolveFailure())
                 : idReader.read(delivery.eventIdValue());
@@ -196,14 +214,27 @@ public final class Deduplicator implements AutoCloseable {
 
     private DeliveryOutcome processWithoutId(EventIdReading reading, ListenerInvocation invocation)
             throws Throwable {
+        if (processesWithoutId(reading)) {
+            return runWithoutClaim(null, invocation);
+        }
+        return DeliveryOutcome.REJECTED_ID;
+    }
+
+    /**
+     * Applies the missing-id policy to a delivery without a usable id: logs it, and reports the rejection.
+     *
+     * @return {@code true} when the handler runs without a claim; {@code false} when the delivery is rejected
+     */
+    boolean processesWithoutId(EventIdReading reading) {
         if (settings.missingId() == MissingIdPolicy.PROCESS) {
             log.debug("Running handler without deduplication for group {}: the event id in '{}' is {} ({})",
                     settings.group(), settings.headerName(), reading.status(), reading.reason());
-            return runWithoutClaim(null, invocation);
+            return true;
         }
         log.error("Rejected delivery for group {}: the event id in '{}' is {} ({})", settings.group(),
                 settings.headerName(), reading.status(), reading.reason());
-        return report(null, DeliveryOutcome.REJECTED_ID);
+        report(null, DeliveryOutcome.REJECTED_ID);
+        return false;
     }
 
     private DeliveryOutcome runClaimed(ClaimKey key, OwnerToken token, int attempt, ListenerInvocation invocation)
@@ -225,7 +256,7 @@ public final class Deduplicator implements AutoCloseable {
         return completeAfterSuccess(key, token);
     }
 
-    private LeaseRenewal startRenewal(ClaimKey key, OwnerToken token) {
+    LeaseRenewal startRenewal(ClaimKey key, OwnerToken token) {
         if (renewals == null || renewals.isShutdown()) {
             return null;
         }
@@ -245,8 +276,7 @@ public final class Deduplicator implements AutoCloseable {
         }
     }
 
-    private DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt,
-            Throwable failure) {
+    DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt, Throwable failure) {
         log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
                 + "starts afresh", key, attempt, settings.maxAttempts(), failure);
         if (!discardQuietly(key, token)) {
@@ -255,10 +285,10 @@ public final class Deduplicator implements AutoCloseable {
         return report(key.eventId(), DeliveryOutcome.MAX_ATTEMPTS);
     }
 
-    private void releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
+    DeliveryOutcome releaseAfterFailure(ClaimKey key, OwnerToken token, Throwable failure) {
         DeliveryOutcome outcome = DeliveryOutcome.RELEASED;
         try {
-            if (store.release(key, token, settings.retention())) {
+            if (whileNotInterrupted(() -> store.release(key, token, settings.retention()))) {
                 log.debug("Released {} after the handler failed: {}", key, failure.toString());
             } else {
                 log.warn("Could not release {} after the handler failed: its lease was lost to another delivery",
@@ -272,12 +302,12 @@ public final class Deduplicator implements AutoCloseable {
             log.warn("Could not release {} after the handler failed: {}; the claim expires after its lease of {}",
                     key, describe(e), settings.lease());
         }
-        report(key.eventId(), outcome);
+        return report(key.eventId(), outcome);
     }
 
-    private DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
+    DeliveryOutcome completeAfterSuccess(ClaimKey key, OwnerToken token) {
         try {
-            boolean completed = store.complete(key, token, settings.retention());
+            boolean completed = whileNotInterrupted(() -> store.complete(key, token, settings.retention()));
             storeHealth.succeeded();
             if (completed) {
                 return report(key.eventId(), DeliveryOutcome.PROCESSED);
@@ -298,9 +328,9 @@ public final class Deduplicator implements AutoCloseable {
      *
      * @return whether the store answered that the claim is gone
      */
-    private boolean discardQuietly(ClaimKey key, OwnerToken token) {
+    boolean discardQuietly(ClaimKey key, OwnerToken token) {
         try {
-            boolean gone = givenStore.discard(key, token);
+            boolean gone = whileNotInterrupted(() -> givenStore.discard(key, token));
             storeHealth.succeeded();
             return gone;
         } catch (RuntimeException e) {
@@ -313,11 +343,42 @@ public final class Deduplicator implements AutoCloseable {
         return e instanceof StoreUnavailableException ? "the store is unreachable" : e.toString();
     }
 
-    private void noteStoreFailure(RuntimeException e) {
+    void noteStoreFailure(RuntimeException e) {
         if (e instanceof StoreUnavailableException unavailable) {
             storeHealth.failed(unavailable);
         } else {
             log.error("Claim store call failed unexpectedly (group {})", settings.group(), e);
+        }
+    }
+
+    /** @return the store with the retries this deduplicator adds */
+    ClaimStore retryingStore() {
+        return store;
+    }
+
+    /** @return the tracker of the store's reachability */
+    StoreHealth storeHealth() {
+        return storeHealth;
+    }
+
+    /** @return a new hold for one delivery, bounded by the in-flight wait */
+    Hold newHold() {
+        return new Hold(settings.inFlightWait(), pacer, nanoTime);
+    }
+
+    /**
+     * Makes the store call that records a finished handler even when the handler's thread was interrupted meanwhile
+     * (a container stopping abruptly interrupts its consumers): the handler's work is done, and a lost completion
+     * would let a redelivery run it again. The interrupt is restored afterwards.
+     */
+    private static <T> T whileNotInterrupted(Supplier<T> storeCall) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return storeCall.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -341,7 +402,7 @@ public final class Deduplicator implements AutoCloseable {
         return report(eventId, DeliveryOutcome.PROCESSED_WITHOUT_CLAIM);
     }
 
-    private DeliveryOutcome report(String eventId, DeliveryOutcome outcome) {
+    DeliveryOutcome report(String eventId, DeliveryOutcome outcome) {
         try {
             outcomeListener.onOutcome(settings.group(), eventId, outcome);
         } catch (RuntimeException e) {

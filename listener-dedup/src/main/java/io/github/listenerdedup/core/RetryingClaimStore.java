@@ -4,6 +4,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -49,6 +50,15 @@ public final class RetryingClaimStore implements ClaimStore {
     @Override
     public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
         return retried(() -> delegate.claim(key, token, fingerprint, lease));
+    }
+
+    /**
+     * Claims the batch, retrying the whole batch with the same tokens when a claim cannot be answered: claims
+     * written by an earlier try find their own token and answer {@code ACQUIRED}.
+     */
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
+        return retried(() -> delegate.claimAll(requests, lease));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.listenerdedup.rabbit;
 
+import java.util.List;
 import org.aopalliance.aop.Advice;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BatchMessageListener;
@@ -22,10 +23,10 @@ final class InstallationCheck {
      *
      * @param container   the container
      * @param name        the listener's name for the message
-     * @param adviceChain the advices that will run before deduplication
+     * @param adviceChain the advices the chain will hold besides deduplication
      * @throws IllegalStateException naming the first setting that is not supported
      */
-    static void requireSupported(AbstractMessageListenerContainer container, String name, Advice[] adviceChain) {
+    static void requireSupported(AbstractMessageListenerContainer container, String name, List<Advice> adviceChain) {
         if (container.isRunning() || container.isActive()) {
             throw refusal(name, "the container must not be running, but it is: install deduplication before the "
                     + "container starts");
@@ -35,8 +36,9 @@ final class InstallationCheck {
             throw refusal(name, "messageListener must be set before installing, but was null: set the listener "
                     + "first, so that its kind can be checked");
         }
-        requireSingleMessages(container, name, listener);
-        requireAutoAcknowledge(name, container.getAcknowledgeMode());
+        requireSynchronousListener(name, listener);
+        requireBatchListenerForConsumerBatches(container, name, listener);
+        requireAcknowledgement(name, container.getAcknowledgeMode());
         requireNoOtherDeduplication(name, adviceChain);
     }
 
@@ -51,40 +53,39 @@ final class InstallationCheck {
         return new IllegalStateException("Cannot install deduplication on listener '" + name + "': " + reason);
     }
 
-    private static void requireSingleMessages(AbstractMessageListenerContainer container, String name,
-            MessageListener listener) {
+    private static void requireSynchronousListener(String name, MessageListener listener) {
         if (listener.isAsyncReplies()) {
             throw refusal(name, "asyncReplies must be false, but was true: the listener returns a CompletableFuture "
                     + "or Mono and is acknowledged when that completes, after the advice has returned, which is not "
                     + "supported yet");
         }
-        if (container instanceof SimpleMessageListenerContainer simple && simple.isConsumerBatchEnabled()) {
-            throw refusal(name, "consumerBatchEnabled must be false, but was true: consumer batches are not "
-                    + "supported yet");
-        }
-        if (listener instanceof BatchMessageListener || listener instanceof ChannelAwareBatchMessageListener) {
-            throw refusal(name, "the message listener must take one message at a time, but was a batch listener ("
-                    + listener.getClass().getName() + "): batch listeners are not supported yet");
+    }
+
+    private static void requireBatchListenerForConsumerBatches(AbstractMessageListenerContainer container,
+            String name, MessageListener listener) {
+        boolean batchListener = listener instanceof BatchMessageListener
+                || listener instanceof ChannelAwareBatchMessageListener;
+        if (container instanceof SimpleMessageListenerContainer simple && simple.isConsumerBatchEnabled()
+                && !batchListener) {
+            throw refusal(name, "the message listener must take batches when consumerBatchEnabled is true, but was "
+                    + listener.getClass().getName() + ": implement BatchMessageListener or "
+                    + "ChannelAwareBatchMessageListener");
         }
     }
 
-    private static void requireAutoAcknowledge(String name, AcknowledgeMode mode) {
+    private static void requireAcknowledgement(String name, AcknowledgeMode mode) {
         if (mode == AcknowledgeMode.NONE) {
-            throw refusal(name, "acknowledgeMode must be AUTO, but was NONE: the broker forgets a message as soon "
-                    + "as it delivers it, so a failed attempt could never be retried");
-        }
-        if (mode == AcknowledgeMode.MANUAL) {
-            throw refusal(name, "acknowledgeMode must be AUTO, but was MANUAL: manual acknowledgement is not "
-                    + "supported yet");
+            throw refusal(name, "acknowledgeMode must be AUTO or MANUAL, but was NONE: the broker forgets a message "
+                    + "as soon as it delivers it, so a failed attempt could never be retried");
         }
     }
 
-    private static void requireNoOtherDeduplication(String name, Advice[] adviceChain) {
-        for (int i = 0; i < adviceChain.length; i++) {
-            if (adviceChain[i] == null) {
+    private static void requireNoOtherDeduplication(String name, List<Advice> adviceChain) {
+        for (int i = 0; i < adviceChain.size(); i++) {
+            if (adviceChain.get(i) == null) {
                 throw refusal(name, "adviceChain must not hold null, but held null at position " + i);
             }
-            if (adviceChain[i] instanceof DeduplicatingAdvice) {
+            if (adviceChain.get(i) instanceof DeduplicatingAdvice) {
                 throw refusal(name, "adviceChain must not hold another DeduplicatingAdvice, but held one at "
                         + "position " + i);
             }

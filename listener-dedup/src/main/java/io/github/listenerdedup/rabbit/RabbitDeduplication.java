@@ -1,8 +1,10 @@
 package io.github.listenerdedup.rabbit;
 
 import io.github.listenerdedup.core.Deduplicator;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
@@ -12,29 +14,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.config.StatelessRetryOperationsInterceptor;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 
 /**
  * Installs a {@link DeduplicatingAdvice} on a Spring AMQP listener container ({@code SimpleMessageListenerContainer}
  * or {@code DirectMessageListenerContainer}), after checking that the container's settings suit it. It refuses, with
  * an {@link IllegalStateException} naming the setting, the rule and the value: {@code AcknowledgeMode.NONE} (the
- * broker forgets a message on delivery, so a failure could never be retried); {@code AcknowledgeMode.MANUAL},
- * consumer batches, batch listeners and listeners with asynchronous replies (not supported yet); a container that is
- * already running; and a second installation on the same container.
+ * broker forgets a message on delivery, so a failure could never be retried); listeners with asynchronous replies
+ * (acknowledged when their future completes, after the advice has returned: not supported yet); a container that
+ * is already running; and a second installation on the same container. AUTO and MANUAL acknowledgement, single
+ * messages and consumer batches are supported.
  *
- * <p>Deduplication goes last in the advice chain, after the advices already there, so it runs closest to the
- * listener. A container keeps its advice chain to itself: spring-rabbit 4.0 offers a setter and no public getter. So
- * the installer is what sets the chain, and the advices it must keep are passed to it:
+ * <p>Deduplication is appended to the advice chain the container already has, which stays as it is; the advices
+ * before it run around it. One advice is treated apart: Spring AMQP's stateless retry advice
+ * ({@link StatelessRetryOperationsInterceptor}) retries by calling only the listener again, skipping every advice
+ * after it, so deduplication goes just before it: a retried listener then runs inside one claim, whose lease is
+ * renewed, and only the last failure releases it. A stateful retry advice retries by redelivery, which passes the
+ * whole chain, so deduplication goes after it like after any other advice.
  * <pre>{@code
  * container.setMessageListener(listener);
- * RabbitDeduplication.applyTo(container, new DeduplicatingAdvice(deduplicator), retryInterceptor);
+ * RabbitDeduplication.applyTo(container, deduplicator);
  * container.start();
  * }</pre>
- * Install after the listener and the acknowledge mode are set, and before the container is initialized or started;
- * a later {@code setAdviceChain} on the container drops deduplication.
+ * Install after the listener, the acknowledge mode and the advice chain are set, and before the container is
+ * initialized or started; a later {@code setAdviceChain} on the container drops deduplication.
  *
  * <p>For {@code @RabbitListener} containers, the factory's customizer installs it on every container the factory
- * creates, after the factory's own advice chain, which it reads from the factory:
+ * creates, once the factory has given the container its own advice chain:
  * <pre>{@code
  * factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, container -> new DeduplicatingAdvice(
  *         new Deduplicator(settings.toBuilder().group(container.getListenerId()).build(), store))));
@@ -51,8 +58,8 @@ public final class RabbitDeduplication {
     }
 
     /**
-     * Installs deduplication that reads the id from the header named in the deduplicator's settings, as the only
-     * advice of the container.
+     * Installs deduplication that reads the id from the header named in the deduplicator's settings, appended to
+     * the container's advice chain.
      *
      * @param container    the container, with its listener set and not yet started
      * @param deduplicator decides each delivery
@@ -66,7 +73,7 @@ public final class RabbitDeduplication {
     }
 
     /**
-     * Installs the advice as the only advice of the container.
+     * Installs the advice, appended to the container's advice chain.
      *
      * @param container the container, with its listener set and not yet started
      * @param advice    the advice, not installed anywhere yet
@@ -77,11 +84,11 @@ public final class RabbitDeduplication {
     }
 
     /**
-     * Sets the container's advice chain to the given advices followed by deduplication.
+     * Appends advices and then deduplication to the container's advice chain.
      *
      * @param container   the container, with its listener set and not yet started
      * @param advice      the advice, not installed anywhere yet
-     * @param adviceChain the advices the container should run before deduplication, in order
+     * @param adviceChain advices to append before deduplication, after those the container has
      * @throws IllegalStateException when the container's settings are not supported
      */
     public static void applyTo(AbstractMessageListenerContainer container, DeduplicatingAdvice advice,
@@ -90,14 +97,20 @@ public final class RabbitDeduplication {
         Objects.requireNonNull(advice, "advice");
         Objects.requireNonNull(adviceChain, "adviceChain");
         String name = ListenerNames.of(container);
-        InstallationCheck.requireSupported(container, name, adviceChain);
-        claimContainer(container, advice, name);
-        Advice[] chain = Arrays.copyOf(adviceChain, adviceChain.length + 1);
-        chain[adviceChain.length] = advice;
-        container.setAdviceChain(chain);
-        log.info("Installed deduplication on listener '{}' (group {}, header '{}') after {} other advice(s)", name,
-                advice.deduplicator().settings().group(), advice.deduplicator().settings().headerName(),
-                adviceChain.length);
+        if (INSTALLED.containsKey(container)) {
+            throw InstallationCheck.refusal(name, "deduplication is already installed on this container");
+        }
+        List<Advice> chain = new ArrayList<>(Arrays.asList(ContainerView.adviceChain(container, name)));
+        chain.addAll(Arrays.asList(adviceChain));
+        InstallationCheck.requireSupported(container, name, chain);
+        claimContainer(container, advice, new ContainerView(container, name));
+        int position = positionIn(chain);
+        chain.add(position, advice);
+        container.setAdviceChain(chain.toArray(Advice[]::new));
+        log.info("Installed deduplication on listener '{}' (group {}, header '{}', acknowledge mode {}) at "
+                + "position {} of {} in its advice chain", name, advice.deduplicator().settings().group(),
+                advice.deduplicator().settings().headerName(), container.getAcknowledgeMode(), position + 1,
+                chain.size());
     }
 
     /**
@@ -105,7 +118,7 @@ public final class RabbitDeduplication {
      * group, on every container the factory creates. Use it for a factory that serves one listener; otherwise give
      * each container its own group with {@link #customizer(AbstractRabbitListenerContainerFactory, Function)}.
      *
-     * @param factory      the factory whose advice chain runs before deduplication
+     * @param factory      the factory the customizer is set on
      * @param deduplicator decides each delivery
      * @param <C>          the container type
      * @return the customizer, to pass to {@code factory.setContainerCustomizer}
@@ -118,10 +131,11 @@ public final class RabbitDeduplication {
 
     /**
      * A customizer for a listener container factory that installs an advice made for each container the factory
-     * creates, after the factory's own advice chain (read from the factory when the container is created). The
-     * customizer refuses a container whose settings are not supported, so the listener fails at start-up.
+     * creates. The factory gives each container its own advice chain before it calls the customizer, so
+     * deduplication is appended to that chain. The customizer refuses a container whose settings are not
+     * supported, so the listener fails at start-up.
      *
-     * @param factory       the factory whose advice chain runs before deduplication
+     * @param factory       the factory the customizer is set on
      * @param adviceFactory makes the advice for a container, for example with a group from its listener id
      * @param <C>           the container type
      * @return the customizer, to pass to {@code factory.setContainerCustomizer}
@@ -130,24 +144,31 @@ public final class RabbitDeduplication {
             AbstractRabbitListenerContainerFactory<C> factory, Function<? super C, DeduplicatingAdvice> adviceFactory) {
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(adviceFactory, "adviceFactory");
-        return container -> {
-            Advice[] factoryChain = factory.getAdviceChain();
-            applyTo(container, adviceFactory.apply(container), factoryChain == null ? new Advice[0] : factoryChain);
-        };
+        return container -> applyTo(container, adviceFactory.apply(container));
+    }
+
+    /** Deduplication goes last, or just before the first stateless retry advice. */
+    private static int positionIn(List<Advice> chain) {
+        for (int i = 0; i < chain.size(); i++) {
+            if (chain.get(i) instanceof StatelessRetryOperationsInterceptor) {
+                return i;
+            }
+        }
+        return chain.size();
     }
 
     private static void claimContainer(AbstractMessageListenerContainer container, DeduplicatingAdvice advice,
-            String name) {
+            ContainerView view) {
         synchronized (INSTALLED) {
             if (INSTALLED.containsKey(container)) {
-                throw InstallationCheck.refusal(name, "deduplication is already installed on this container");
+                throw InstallationCheck.refusal(view.name(), "deduplication is already installed on this container");
             }
-            String boundBefore = advice.bindTo(name);
+            String boundBefore = advice.bindTo(view);
             if (boundBefore != null) {
-                throw InstallationCheck.refusal(name, "this DeduplicatingAdvice is already installed on listener '"
-                        + boundBefore + "': create one advice per container");
+                throw InstallationCheck.refusal(view.name(), "this DeduplicatingAdvice is already installed on "
+                        + "listener '" + boundBefore + "': create one advice per container");
             }
-            INSTALLED.put(container, name);
+            INSTALLED.put(container, view.name());
         }
     }
 }

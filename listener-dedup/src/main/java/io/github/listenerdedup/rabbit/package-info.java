@@ -4,6 +4,8 @@
  * refuses container settings the advice cannot honour.
  *
  * <p>Works on {@code SimpleMessageListenerContainer} and {@code DirectMessageListenerContainer} with
- * {@code AcknowledgeMode.AUTO}, for listeners that take one message at a time.
+ * {@code AcknowledgeMode.AUTO} or {@code MANUAL}, for listeners of single messages and of consumer batches; a batch
+ * listener under manual acknowledgement reports per-message results through
+ * {@link io.github.listenerdedup.rabbit.BatchResults}.
  */
 package io.github.listenerdedup.rabbit;

@@ -20,6 +20,7 @@ import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.ImmediateRequeueAmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.AmqpHeaders;
 
 class DeduplicatingAdviceTest {
@@ -220,15 +221,105 @@ class DeduplicatingAdviceTest {
     }
 
     @Test
-    void shouldRejectWithoutRunningWhenDataIsBatchOfMessages() {
+    void shouldHandListenerOnlyNewIdsOfBatchAndCompleteThemWhenItSucceeds() throws Throwable {
+        DeduplicatingAdvice advice = advice(settings().build());
+        advice.invoke(ListenerCall.succeeding(message("E1")));
+        Message e1 = message("E1");
+        Message e2 = message("E2");
+        Message e2Again = message("E2");
+        Message e3 = message("E3");
+        ListenerCall call = ListenerCall.succeeding(List.of(e1, e2, e2Again, e3));
+
+        Object returned = advice.invoke(call);
+
+        assertThat(returned).isNull();
+        assertThat(call.handed()).containsExactly(List.of(e2, e3));
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(stateOf("E3")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldReleaseEveryClaimOfBatchAndPropagateWhenListenerThrows() {
+        IllegalStateException failure = new IllegalStateException("batch failed");
+        ListenerCall call = ListenerCall.failing(List.of(message("E1"), message("E2")), failure);
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call)).isSameAs(failure);
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.RELEASED);
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldRequeueWholeBatchWithoutRunningWhenAnotherDeliveryHoldsOneOfItsIds() {
+        DedupSettings settings = settings().inFlightWait(Duration.ZERO).build();
+        store.claim(settings.keyFor("E2"), OwnerToken.random(), null, Duration.ofSeconds(30));
         ListenerCall call = ListenerCall.succeeding(List.of(message("E1"), message("E2")));
+
+        assertThatThrownBy(() -> advice(settings).invoke(call))
+                .isInstanceOf(ImmediateRequeueAmqpException.class)
+                .hasMessage("Requeued by deduplication on queue 'orders' (the whole batch of 2): in-flight-requeued");
+        assertThat(call.runs()).isZero();
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.ABSENT);
+    }
+
+    @Test
+    void shouldRejectWholeBatchWithoutClaimingWhenOneMessageHasNoId() {
+        ListenerCall call = ListenerCall.succeeding(List.of(message("E1"), message(null)));
 
         assertThatThrownBy(() -> advice(settings().build()).invoke(call))
                 .isInstanceOf(AmqpRejectAndDontRequeueException.class)
-                .hasMessage("Rejected by deduplication on a listener not installed by RabbitDeduplication: batch "
-                        + "listeners are not supported yet");
+                .hasMessage("Rejected by deduplication on queue 'orders' (the whole batch of 2): no usable event id "
+                        + "from header 'eventId' (rejected-id)");
         assertThat(call.runs()).isZero();
         assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void shouldRefusePerMessageResultsWhenContainerSettlesBatchAsWhole() {
+        ListenerCall call = ListenerCall.on(new RecordingChannel().channel(), List.of(message("E1")),
+                (channel, data) -> BatchResults.current());
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Per-message results need acknowledgeMode MANUAL, but it is AUTO: the container settles "
+                        + "the batch as a whole; throw to fail every message of the batch");
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldReleaseOnlyTheMessageListenerRejectedAndLetContainerAckTheRest() throws Throwable {
+        RecordingChannel recording = new RecordingChannel();
+        ListenerCall call = ListenerCall.on(recording.channel(), List.of(message("E1", 1), message("E2", 2),
+                message("E3", 3)), (channel, data) -> channel.basicReject(2, false));
+
+        Object returned = advice(settings().build()).invoke(call);
+
+        assertThat(returned).isNull();
+        assertThat(recording.settlements()).containsExactly("reject 2 requeue=false");
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldAckOthersItselfAndHaveContainerSettleLastMessageWhenListenerRejectedIt() {
+        RecordingChannel recording = new RecordingChannel();
+        ListenerCall call = ListenerCall.on(recording.channel(), List.of(message("E1", 1), message("E2", 2)),
+                (channel, data) -> channel.basicReject(2, false));
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call))
+                .isInstanceOf(AmqpRejectAndDontRequeueException.class);
+        assertThat(recording.settlements()).containsExactly("ack 1 multiple=false");
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldRejectWithoutRunningWhenDataIsNeitherMessageNorBatch() {
+        ListenerCall call = ListenerCall.succeeding("not a message");
+
+        assertThatThrownBy(() -> advice(settings().build()).invoke(call))
+                .isInstanceOf(AmqpRejectAndDontRequeueException.class)
+                .hasMessage("Rejected by deduplication on a listener not installed by RabbitDeduplication: the "
+                        + "listener was called with java.lang.String, not a Message or a List of Messages");
+        assertThat(call.runs()).isZero();
     }
 
     @Test
@@ -244,7 +335,7 @@ class DeduplicatingAdviceTest {
     @Test
     void shouldNameListenerInExceptionsWhenInstalled() {
         DeduplicatingAdvice advice = advice(settings().build());
-        advice.bindTo("orders-listener");
+        advice.bindTo(new ContainerView(new SimpleMessageListenerContainer(), "orders-listener"));
         ListenerCall call = ListenerCall.succeeding(message(null));
 
         assertThatThrownBy(() -> advice.invoke(call))
@@ -270,6 +361,12 @@ class DeduplicatingAdviceTest {
 
     private static Message message(Object eventId) {
         return new Message("body".getBytes(StandardCharsets.UTF_8), properties(eventId));
+    }
+
+    private static Message message(Object eventId, long deliveryTag) {
+        Message message = message(eventId);
+        message.getMessageProperties().setDeliveryTag(deliveryTag);
+        return message;
     }
 
     private static MessageProperties properties(Object eventId) {

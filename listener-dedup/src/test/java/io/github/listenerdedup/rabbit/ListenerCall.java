@@ -3,11 +3,14 @@ package io.github.listenerdedup.rabbit;
 import com.rabbitmq.client.Channel;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aopalliance.intercept.MethodInvocation;
 
 /**
- * A container's call to its listener, as an advice sees it, with a listener that counts its runs and may throw.
+ * A container's call to its listener, as an advice sees it, with a listener that counts its runs, records what it
+ * was handed, and may act on the channel or throw.
  */
 final class ListenerCall implements MethodInvocation {
 
@@ -18,31 +21,49 @@ final class ListenerCall implements MethodInvocation {
         void somethingElse(Channel channel, Object data);
     }
 
-    private final Method method;
-    private final Object data;
-    private final Throwable failure;
-    private final AtomicInteger runs = new AtomicInteger();
+    /** What the listener does with what it is handed. */
+    @FunctionalInterface
+    interface Listener {
+        void onData(Channel channel, Object data) throws Throwable;
+    }
 
-    private ListenerCall(String methodName, Object data, Throwable failure) {
+    private final Method method;
+    private final Object[] arguments;
+    private final Listener listener;
+    private final AtomicInteger runs = new AtomicInteger();
+    private final List<Object> handed = new ArrayList<>();
+
+    private ListenerCall(String methodName, Channel channel, Object data, Listener listener) {
         this.method = methodNamed(methodName);
-        this.data = data;
-        this.failure = failure;
+        this.arguments = new Object[] {channel, data};
+        this.listener = listener;
     }
 
     static ListenerCall succeeding(Object data) {
-        return new ListenerCall("invokeListener", data, null);
+        return new ListenerCall("invokeListener", new RecordingChannel().channel(), data, (channel, handed) -> { });
     }
 
     static ListenerCall failing(Object data, Throwable failure) {
-        return new ListenerCall("invokeListener", data, failure);
+        return new ListenerCall("invokeListener", new RecordingChannel().channel(), data, (channel, handed) -> {
+            throw failure;
+        });
     }
 
     static ListenerCall otherMethod(Object data) {
-        return new ListenerCall("somethingElse", data, null);
+        return new ListenerCall("somethingElse", null, data, (channel, handed) -> { });
+    }
+
+    static ListenerCall on(Channel channel, Object data, Listener listener) {
+        return new ListenerCall("invokeListener", channel, data, listener);
     }
 
     int runs() {
         return runs.get();
+    }
+
+    /** @return what the listener was handed on each run */
+    List<Object> handed() {
+        return handed;
     }
 
     @Override
@@ -52,15 +73,14 @@ final class ListenerCall implements MethodInvocation {
 
     @Override
     public Object[] getArguments() {
-        return new Object[] {null, data};
+        return arguments;
     }
 
     @Override
     public Object proceed() throws Throwable {
         runs.incrementAndGet();
-        if (failure != null) {
-            throw failure;
-        }
+        handed.add(arguments[1]);
+        listener.onData((Channel) arguments[0], arguments[1]);
         return "proceeded";
     }
 

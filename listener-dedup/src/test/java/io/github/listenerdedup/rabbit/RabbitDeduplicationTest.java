@@ -14,6 +14,7 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BatchMessageListener;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerEndpoint;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -63,40 +64,64 @@ class RabbitDeduplicationTest {
         SimpleMessageListenerContainer container = container("orders");
         container.setAcknowledgeMode(AcknowledgeMode.NONE);
 
-        assertRefused(container, "Cannot install deduplication on listener 'orders': acknowledgeMode must be AUTO, "
-                + "but was NONE: the broker forgets a message as soon as it delivers it, so a failed attempt could "
-                + "never be retried");
+        assertRefused(container, "Cannot install deduplication on listener 'orders': acknowledgeMode must be AUTO or "
+                + "MANUAL, but was NONE: the broker forgets a message as soon as it delivers it, so a failed attempt "
+                + "could never be retried");
     }
 
     @Test
-    void shouldRefuseWhenDirectContainerAcknowledgesManually() {
+    void shouldInstallWhenDirectContainerAcknowledgesManually() {
         DirectMessageListenerContainer container = new DirectMessageListenerContainer();
         container.setListenerId("orders");
         container.setMessageListener(LISTENER);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 
-        assertRefused(container, "Cannot install deduplication on listener 'orders': acknowledgeMode must be AUTO, "
-                + "but was MANUAL: manual acknowledgement is not supported yet");
+        DeduplicatingAdvice advice = RabbitDeduplication.applyTo(container, deduplicator);
+
+        assertThat(advice.listenerName()).isEqualTo("orders");
     }
 
     @Test
-    void shouldRefuseWhenConsumerBatchIsEnabled() {
+    void shouldInstallWhenConsumerBatchesGoToBatchListener() {
+        InspectableContainer container = container("orders");
+        container.setMessageListener((BatchMessageListener) messages -> { });
+        container.setConsumerBatchEnabled(true);
+
+        DeduplicatingAdvice advice = RabbitDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.chain()).containsExactly(advice);
+    }
+
+    @Test
+    void shouldRefuseWhenConsumerBatchesGoToListenerOfSingleMessages() {
         SimpleMessageListenerContainer container = container("orders");
         container.setConsumerBatchEnabled(true);
 
-        assertRefused(container, "Cannot install deduplication on listener 'orders': consumerBatchEnabled must be "
-                + "false, but was true: consumer batches are not supported yet");
+        assertRefused(container, "Cannot install deduplication on listener 'orders': the message listener must take "
+                + "batches when consumerBatchEnabled is true, but was " + LISTENER.getClass().getName()
+                + ": implement BatchMessageListener or ChannelAwareBatchMessageListener");
     }
 
     @Test
-    void shouldRefuseWhenListenerTakesBatches() {
-        SimpleMessageListenerContainer container = container("orders");
-        BatchMessageListener batchListener = messages -> { };
-        container.setMessageListener(batchListener);
+    void shouldAppendAfterContainersOwnChainWhenInstalled() {
+        InspectableContainer container = container("orders");
+        container.setAdviceChain(EXISTING);
 
-        assertRefused(container, "Cannot install deduplication on listener 'orders': the message listener must take "
-                + "one message at a time, but was a batch listener (" + batchListener.getClass().getName()
-                + "): batch listeners are not supported yet");
+        DeduplicatingAdvice advice = RabbitDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.chain()).containsExactly(EXISTING, advice);
+    }
+
+    @Test
+    void shouldGoBeforeStatelessRetryAndAfterStatefulRetryWhenChainHoldsThem() {
+        InspectableContainer container = container("orders");
+        MethodInterceptor stateful = RetryInterceptorBuilder.stateful().build();
+        MethodInterceptor stateless = RetryInterceptorBuilder.stateless().build();
+        container.setAdviceChain(stateful, EXISTING, stateless);
+
+        DeduplicatingAdvice advice = RabbitDeduplication.applyTo(container, deduplicator);
+
+        assertThat(container.chain()).containsExactly(stateful, EXISTING, advice, stateless);
     }
 
     @Test
@@ -188,7 +213,7 @@ class RabbitDeduplicationTest {
         assertThatThrownBy(() -> factory.createListenerContainer(endpoint("orders", LISTENER)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Cannot install deduplication on listener 'orders': acknowledgeMode must be "
-                        + "AUTO, but was NONE");
+                        + "AUTO or MANUAL, but was NONE");
     }
 
     private static void assertRefused(AbstractMessageListenerContainer container, String message) {

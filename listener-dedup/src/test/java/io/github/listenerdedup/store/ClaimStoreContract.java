@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@link #shortTtl()} when a test waits for expiry through {@link #letShortTtlRunOut(ClaimKey)}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-public abstract class ClaimStoreContract extends ClaimTransitionsContract {
+public abstract class ClaimStoreContract extends ClaimBatchContract {
 
     private static final int RACE_THREADS = 8;
     private static final int RACE_IDS = 40;

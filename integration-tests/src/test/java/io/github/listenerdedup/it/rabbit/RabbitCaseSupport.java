@@ -1,5 +1,7 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.DedupSettings;
@@ -8,8 +10,12 @@ import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.HandlerRuns;
 import io.github.listenerdedup.it.RecordingClaimStore;
 import io.github.listenerdedup.it.TestServices;
+import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
+import io.github.listenerdedup.rabbit.RabbitDeduplication;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.listener.MethodRabbitListenerEndpoint;
+import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 
 /**
  * What the RabbitMQ failure-case tests share: a broker view with random queues, a recording store, a random group,
@@ -44,7 +54,9 @@ abstract class RabbitCaseSupport {
 
     @AfterEach
     void closeBroker() {
+        List<String> channelErrors = broker.channelErrors();
         broker.close();
+        assertThat(channelErrors).as("channels the broker closed, such as for an unknown delivery tag").isEmpty();
     }
 
     /** @return the store the cases run against; each test uses its own group */
@@ -85,6 +97,41 @@ abstract class RabbitCaseSupport {
     /** @return the store's state of the id in a group */
     protected ClaimState stateOf(String groupName, String eventId) {
         return store.inspect(settings(groupName).build().keyFor(eventId)).state();
+    }
+
+    /**
+     * A listener container factory that converts JSON bodies and installs deduplication with its customizer, as an
+     * application with {@code @RabbitListener} methods would set one up.
+     *
+     * @return the factory, on the test's connection, with the test prefetch
+     */
+    protected SimpleRabbitListenerContainerFactory jsonFactory() {
+        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+        factory.setConnectionFactory(broker.connectionFactory());
+        factory.setMessageConverter(new JacksonJsonMessageConverter());
+        factory.setPrefetchCount(RabbitTestBroker.PREFETCH);
+        factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, deduplicator(settings().build())));
+        return factory;
+    }
+
+    /**
+     * An endpoint that calls one method of a POJO listener, as a {@code @RabbitListener} method declares one.
+     *
+     * @param queue  the queue it consumes
+     * @param bean   the listener
+     * @param method the method
+     * @return the endpoint, with an id made from the queue
+     */
+    protected static MethodRabbitListenerEndpoint methodEndpoint(TestQueue queue, Object bean, Method method) {
+        DefaultMessageHandlerMethodFactory handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
+        handlerMethodFactory.afterPropertiesSet();
+        MethodRabbitListenerEndpoint endpoint = new MethodRabbitListenerEndpoint();
+        endpoint.setId("orders-" + queue.name());
+        endpoint.setQueueNames(queue.name());
+        endpoint.setBean(bean);
+        endpoint.setMethod(method);
+        endpoint.setMessageHandlerMethodFactory(handlerMethodFactory);
+        return endpoint;
     }
 
     /** @return a listener that counts a run under its body, which the cases set to the event id's text */

@@ -1,13 +1,17 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.it.BrokerDeliveryContract;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 
 /**
@@ -32,6 +36,16 @@ class RabbitDeliveryContractIT extends BrokerDeliveryContract {
         return broker.simpleContainer(queue, consumers);
     }
 
+    /**
+     * The listener the contract's handler runs in: one that lets the container acknowledge.
+     *
+     * @param handler the contract's handler
+     * @return the listener
+     */
+    protected MessageListener listenerFor(TestHandler handler) {
+        return message -> handle(handler, message);
+    }
+
     @BeforeEach
     void declareQueue() {
         broker = new RabbitTestBroker();
@@ -41,7 +55,7 @@ class RabbitDeliveryContractIT extends BrokerDeliveryContract {
     @Override
     protected void startConsumers(int consumers, Deduplicator deduplicator, TestHandler handler) {
         AbstractMessageListenerContainer container = createContainer(broker, queue, consumers);
-        container.setMessageListener(message -> handle(handler, message));
+        container.setMessageListener(listenerFor(handler));
         RabbitDeduplication.applyTo(container, deduplicator);
         container.start();
         broker.awaitConsumers(queue, consumers);
@@ -64,10 +78,12 @@ class RabbitDeliveryContractIT extends BrokerDeliveryContract {
 
     @Override
     protected void stopConsumers() {
+        List<String> channelErrors = broker.channelErrors();
         broker.close();
+        assertThat(channelErrors).as("channels the broker closed, such as for an unknown delivery tag").isEmpty();
     }
 
-    private static void handle(TestHandler handler, Message message) {
+    protected static void handle(TestHandler handler, Message message) {
         Object id = message.getMessageProperties().getHeaders().get(HEADER);
         try {
             handler.handle(id == null ? null : id.toString(), new String(message.getBody(), StandardCharsets.UTF_8));

@@ -20,13 +20,9 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.MethodRabbitListenerEndpoint;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
-import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 
 /**
  * C05: a failure outside the handler (a message conversion, another advice, a {@code java.lang.Error}) releases the
@@ -136,26 +132,8 @@ class RabbitFailureOutsideHandlerIT extends RabbitCaseSupport {
 
     private SimpleMessageListenerContainer jsonListenerContainer(TestQueue queue, OrderListener listener)
             throws NoSuchMethodException {
-        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
-        factory.setConnectionFactory(broker.connectionFactory());
-        factory.setMessageConverter(new JacksonJsonMessageConverter());
-        factory.setPrefetchCount(RabbitTestBroker.PREFETCH);
-        factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, deduplicator(settings().build())));
-        return broker.track(factory.createListenerContainer(endpoint(queue, listener)));
-    }
-
-    private static MethodRabbitListenerEndpoint endpoint(TestQueue queue, OrderListener listener)
-            throws NoSuchMethodException {
-        DefaultMessageHandlerMethodFactory handlerMethodFactory = new DefaultMessageHandlerMethodFactory();
-        handlerMethodFactory.afterPropertiesSet();
         Method handle = OrderListener.class.getMethod("handle", Order.class);
-        MethodRabbitListenerEndpoint endpoint = new MethodRabbitListenerEndpoint();
-        endpoint.setId("orders-" + queue.name());
-        endpoint.setQueueNames(queue.name());
-        endpoint.setBean(listener);
-        endpoint.setMethod(handle);
-        endpoint.setMessageHandlerMethodFactory(handlerMethodFactory);
-        return endpoint;
+        return broker.track(jsonFactory().createListenerContainer(methodEndpoint(queue, listener, handle)));
     }
 
     private void publishJson(TestQueue queue, String json) {

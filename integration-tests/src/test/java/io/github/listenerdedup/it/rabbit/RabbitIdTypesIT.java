@@ -5,17 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.impl.LongStringHelper;
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
+import io.github.listenerdedup.rabbit.DeduplicatingAdvice;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,6 +78,45 @@ class RabbitIdTypesIT extends RabbitCaseSupport {
         await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
         assertThat(runs.totalStarts()).isZero();
         assertThat(store.claimCalls()).isZero();
+    }
+
+    @Test
+    void shouldRunOnceWhenResolverHandsOverUuidAndHeaderCarriesItsCanonicalText() {
+        UUID id = UUID.fromString("6f1c2a4e-0d3b-4c59-9a7e-2b8f5d1e3c70");
+        TestQueue queue = broker.declareQueue("c12-uuid");
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setMessageListener(countingListener());
+        RabbitDeduplication.applyTo(container, new DeduplicatingAdvice(deduplicator(settings().build()),
+                message -> UUID.fromString(bodyOf(message))));
+        container.start();
+
+        broker.publish(queue, Map.of(), id.toString());
+        broker.publish(queue, Map.of(), id.toString().toUpperCase(Locale.ROOT));
+
+        awaitSettled(2, queue);
+        assertThat(runs.totalStarts()).isEqualTo(1);
+        assertThat(store.keysClaimed()).containsExactly(settings().build().keyFor(id.toString()));
+    }
+
+    @Test
+    void shouldEscapeControlCharactersWhenIdIsLogged() {
+        String id = "E12\n\u001b[31mforged";
+        TestQueue queue = broker.declareQueue("c12-control");
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setMessageListener(message -> {
+            throw new IllegalStateException("fails to be logged");
+        });
+        container.setDefaultRequeueRejected(false);
+        RabbitDeduplication.applyTo(container, deduplicator(settings().build()));
+        container.start();
+
+        String logs = CapturedLogs.during(DeduplicatingAdvice.class, () -> {
+            broker.publish(queue, Map.of(HEADER, id), "body");
+            await().atMost(SETTLE_TIMEOUT).until(() -> broker.deadLetterCount(queue) == 1);
+        });
+
+        assertThat(logs).contains("on event E12\\n\\u001b[31mforged (first delivery)").doesNotContain("\u001b");
+        assertThat(logs.lines()).allSatisfy(line -> assertThat(line).startsWith("WARN"));
     }
 
     @ParameterizedTest(name = "long strings converted to streams: {0}")

@@ -1,28 +1,35 @@
 package io.github.listenerdedup.it.rabbit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
+import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
 import io.github.listenerdedup.rabbit.DeduplicatingAdvice;
 import io.github.listenerdedup.rabbit.RabbitDeduplication;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BatchMessageListener;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerEndpoint;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -47,42 +54,38 @@ class RabbitInstallationIT extends RabbitCaseSupport {
 
         assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was NONE: the broker forgets a message as "
-                        + "soon as it delivers it, so a failed attempt could never be retried");
+                .hasMessage(REFUSED + "acknowledgeMode must be AUTO or MANUAL, but was NONE: the broker forgets a "
+                        + "message as soon as it delivers it, so a failed attempt could never be retried");
     }
 
     @Test
-    void shouldRefuseAtStartUpWhenDirectFactoryAcknowledgesManually() {
-        DirectRabbitListenerContainerFactory factory = deduplicatingFactory(new DirectRabbitListenerContainerFactory());
-        factory.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(countingListener())))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "acknowledgeMode must be AUTO, but was MANUAL: manual acknowledgement is not "
-                        + "supported yet");
-    }
-
-    @Test
-    void shouldRefuseAtStartUpWhenFactoryEnablesConsumerBatches() {
+    void shouldRefuseAtStartUpWhenConsumerBatchesGoToListenerOfSingleMessages() {
         SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setBatchListener(true);
         factory.setConsumerBatchEnabled(true);
+        MessageListener listener = countingListener();
 
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(listener)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "consumerBatchEnabled must be false, but was true: consumer batches are not "
-                        + "supported yet");
+                .hasMessage(REFUSED + "the message listener must take batches when consumerBatchEnabled is true, but "
+                        + "was " + listener.getClass().getName() + ": implement BatchMessageListener or "
+                        + "ChannelAwareBatchMessageListener");
     }
 
     @Test
-    void shouldRefuseAtStartUpWhenListenerTakesBatches() {
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setBatchListener(true);
+    void shouldInstallAtStartUpWhenDirectFactoryAcknowledgesManuallyOrFactoryMakesConsumerBatches() {
+        DirectRabbitListenerContainerFactory direct = deduplicatingFactory(new DirectRabbitListenerContainerFactory());
+        direct.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        SimpleRabbitListenerContainerFactory batching =
+                deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        batching.setBatchListener(true);
+        batching.setConsumerBatchEnabled(true);
 
-        assertThatThrownBy(() -> factory.createListenerContainer(endpoint(new OrdersBatchListener())))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(REFUSED + "the message listener must take one message at a time, but was a batch listener ("
-                        + OrdersBatchListener.class.getName() + "): batch listeners are not supported yet");
+        AbstractMessageListenerContainer manual = direct.createListenerContainer(endpoint(countingListener()));
+        AbstractMessageListenerContainer batches = batching.createListenerContainer(
+                endpoint(new OrdersBatchListener()));
+
+        assertThat(manual.getAcknowledgeMode()).isEqualTo(AcknowledgeMode.MANUAL);
+        assertThat(((SimpleMessageListenerContainer) batches).isConsumerBatchEnabled()).isTrue();
     }
 
     @Test
@@ -122,12 +125,7 @@ class RabbitInstallationIT extends RabbitCaseSupport {
     void shouldRunDeduplicationInsideFactoryAdviceWhenFactoryHasAdviceChain() {
         TestQueue queue = broker.declareQueue("factory-chain");
         StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
-        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
-        factory.setAdviceChain(existing);
-        SimpleRabbitListenerEndpoint endpoint = endpoint(countingListener());
-        endpoint.setQueueNames(queue.name());
-        SimpleMessageListenerContainer container = broker.track(factory.createListenerContainer(endpoint));
-        container.start();
+        startFromFactory(queue, existing, countingListener());
 
         publishTwice(queue, "E-chain");
 
@@ -146,6 +144,72 @@ class RabbitInstallationIT extends RabbitCaseSupport {
         publishTwice(queue, "E-chain");
 
         assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    @Test
+    void shouldAppendToContainersOwnChainSoItsAdviceRunsAroundDeduplication() {
+        TestQueue queue = broker.declareQueue("own-chain");
+        StateRecordingAdvice existing = new StateRecordingAdvice("E-chain");
+        SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
+        container.setMessageListener(countingListener());
+        container.setAdviceChain(existing);
+        RabbitDeduplication.applyTo(container, deduplicator(settings().build()));
+        container.start();
+
+        publishTwice(queue, "E-chain");
+
+        assertExistingAdviceRanAroundDeduplication(queue, existing, "E-chain");
+    }
+
+    @Test
+    void shouldRunStatelessRetriesInsideOneClaimWhenChainHoldsStatelessRetryAdvice() {
+        TestQueue queue = broker.declareQueue("stateless-retry");
+        startWithRetryAdvice(queue, RetryInterceptorBuilder.stateless()
+                .configureRetryPolicy(policy -> policy.maxRetries(2).delay(Duration.ofMillis(10))).build(), 3);
+
+        publishTwice(queue, "E-retried");
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("E-retried")).isEqualTo(3);
+        assertThat(store.claimsAnswered(ClaimResult.Status.ACQUIRED)).as("one claim for every retry").isEqualTo(1);
+        assertThat(store.releases()).isZero();
+        assertThat(stateOf("E-retried")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldClaimEachRedeliveryWhenChainHoldsStatefulRetryAdvice() {
+        TestQueue queue = broker.declareQueue("stateful-retry");
+        startWithRetryAdvice(queue, RetryInterceptorBuilder.stateful()
+                .configureRetryPolicy(policy -> policy.maxRetries(3).delay(Duration.ofMillis(10))).build(), 2);
+
+        broker.template().send("", queue.name(), MessageBuilder.withBody("E-redelivered".getBytes(UTF_8))
+                .setHeader(DedupSettings.DEFAULT_HEADER_NAME, "E-redelivered").setMessageId("M-redelivered").build());
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> runs.successesOf("E-redelivered") == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("E-redelivered")).isEqualTo(2);
+        assertThat(store.releases()).isEqualTo(1);
+        assertThat(store.inspect(settings().build().keyFor("E-redelivered")).attempts()).isEqualTo(2);
+    }
+
+    /** Starts a factory-made container with a retry advice, whose listener succeeds on the given attempt. */
+    private void startWithRetryAdvice(TestQueue queue, Advice retry, int succeedingAttempt) {
+        startFromFactory(queue, retry, message -> {
+            if (runs.started(bodyOf(message)) < succeedingAttempt) {
+                throw new IllegalStateException("fails before attempt " + succeedingAttempt);
+            }
+            runs.succeeded(bodyOf(message));
+        });
+    }
+
+    /** Starts a container that a deduplicating factory with an advice chain of its own makes. */
+    private void startFromFactory(TestQueue queue, Advice factoryAdvice, MessageListener listener) {
+        SimpleRabbitListenerContainerFactory factory = deduplicatingFactory(new SimpleRabbitListenerContainerFactory());
+        factory.setAdviceChain(factoryAdvice);
+        SimpleRabbitListenerEndpoint endpoint = endpoint(listener);
+        endpoint.setQueueNames(queue.name());
+        broker.track(factory.createListenerContainer(endpoint)).start();
     }
 
     private void publishTwice(TestQueue queue, String eventId) {

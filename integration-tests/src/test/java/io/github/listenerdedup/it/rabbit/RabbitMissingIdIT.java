@@ -54,6 +54,40 @@ class RabbitMissingIdIT extends RabbitCaseSupport {
         assertThat(broker.deadLetterCount(queue)).isZero();
     }
 
+    @Test
+    void shouldClaimMessageIdWhenHeaderIsBlankAndPolicyFallsBackToMessageId() {
+        TestQueue queue = broker.declareQueue("c11-blank-message-id");
+        start(queue, settings().missingId(MissingIdPolicy.MESSAGE_ID).build());
+
+        for (int copy = 0; copy < 2; copy++) {
+            broker.template().send("", queue.name(), MessageBuilder.withBody("M11".getBytes(StandardCharsets.UTF_8))
+                    .setHeader(HEADER, "   ")
+                    .setMessageId("M11")
+                    .build());
+        }
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("M11")).isEqualTo(1);
+        assertThat(store.keysClaimed()).containsExactly(settings().build().keyFor("M11"));
+    }
+
+    @Test
+    void shouldRunWithoutClaimWhenIdIsMissingOrTooLongAndPolicyProcesses() {
+        TestQueue queue = broker.declareQueue("c11-process");
+        start(queue, settings().missingId(MissingIdPolicy.PROCESS).build());
+
+        broker.publish(queue, Map.of(), "no header");
+        broker.publish(queue, Map.of(HEADER, "x".repeat(300)), "too long");
+
+        await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.PROCESSED_WITHOUT_CLAIM) == 2);
+        await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
+        assertThat(runs.startsOf("no header")).isEqualTo(1);
+        assertThat(runs.startsOf("too long")).isEqualTo(1);
+        assertThat(store.claimCalls()).isZero();
+        assertThat(broker.deadLetterCount(queue)).isZero();
+    }
+
     private void start(TestQueue queue, DedupSettings settings) {
         SimpleMessageListenerContainer container = broker.simpleContainer(queue, 1);
         container.setMessageListener(countingListener());

@@ -3,13 +3,17 @@ package io.github.listenerdedup.it.rabbit;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.github.listenerdedup.it.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -22,8 +26,9 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 /**
  * One test's view of the shared RabbitMQ: its own connection, queues with random names that each dead-letter to
- * their own queue, the containers it started, and a count of the deliveries received and not yet settled. Closing
- * it stops the containers and deletes what it declared.
+ * their own queue, the containers it started, a count of the deliveries received and not yet settled, and the
+ * channels the broker closed on an error (such as an unknown delivery tag). Closing it stops the containers and
+ * deletes what it declared.
  */
 final class RabbitTestBroker implements AutoCloseable {
 
@@ -36,6 +41,8 @@ final class RabbitTestBroker implements AutoCloseable {
     private static final int QUEUE_EXPIRY_MILLIS = 10 * 60 * 1000;
 
     private final UnacknowledgedDeliveries unacknowledged = new UnacknowledgedDeliveries();
+    private final List<String> channelErrors = new CopyOnWriteArrayList<>();
+    private final List<CachingConnectionFactory> connectionFactories = new ArrayList<>();
     private final CachingConnectionFactory connectionFactory;
     private final RabbitTemplate template;
     private final List<String> queues = new ArrayList<>();
@@ -44,14 +51,7 @@ final class RabbitTestBroker implements AutoCloseable {
 
     RabbitTestBroker() {
         TestServices.requireRabbit();
-        com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
-        rabbit.setHost(TestServices.RABBIT_HOST);
-        rabbit.setPort(TestServices.RABBIT_PORT);
-        rabbit.setUsername(TestServices.RABBIT_USER);
-        rabbit.setPassword(TestServices.RABBIT_PASSWORD);
-        rabbit.setAutomaticRecoveryEnabled(false);
-        rabbit.setMetricsCollector(unacknowledged);
-        this.connectionFactory = new CachingConnectionFactory(rabbit);
+        this.connectionFactory = newConnectionFactory();
         this.template = new RabbitTemplate(connectionFactory);
     }
 
@@ -59,6 +59,33 @@ final class RabbitTestBroker implements AutoCloseable {
         return connectionFactory;
     }
 
+    /**
+     * A connection factory of its own, for a container whose connection a test closes; its deliveries and channel
+     * errors count with the others, and it is destroyed when the broker closes.
+     */
+    CachingConnectionFactory newConnectionFactory() {
+        com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
+        rabbit.setHost(TestServices.RABBIT_HOST);
+        rabbit.setPort(TestServices.RABBIT_PORT);
+        rabbit.setUsername(TestServices.RABBIT_USER);
+        rabbit.setPassword(TestServices.RABBIT_PASSWORD);
+        rabbit.setAutomaticRecoveryEnabled(false);
+        rabbit.setMetricsCollector(unacknowledged);
+        CachingConnectionFactory factory = new CachingConnectionFactory(rabbit);
+        factory.addChannelListener((channel, transactional) -> channel.addShutdownListener(this::recordShutdown));
+        connectionFactories.add(factory);
+        return factory;
+    }
+
+    /**
+     * The channels the broker closed, by their close reason: an unknown delivery tag (a delivery settled twice)
+     * shows up here. Closes the client asked for are not errors.
+     *
+     * @return one line per channel the broker closed
+     */
+    List<String> channelErrors() {
+        return List.copyOf(channelErrors);
+    }
     RabbitTemplate template() {
         return template;
     }
@@ -70,18 +97,57 @@ final class RabbitTestBroker implements AutoCloseable {
      * @return the queue
      */
     TestQueue declareQueue(String purpose) {
+        return declare(purpose, false, Map.of());
+    }
+
+    /**
+     * Declares a quorum queue with a random name, a delivery limit, and its own dead-letter queue.
+     *
+     * @param purpose       a word for the name
+     * @param deliveryLimit how often the broker may return a message before it dead-letters it
+     * @return the queue
+     */
+    TestQueue declareQuorumQueue(String purpose, int deliveryLimit) {
+        return declare(purpose, true, Map.of("x-queue-type", "quorum", "x-delivery-limit", deliveryLimit));
+    }
+
+    /**
+     * Moves every message of the queue's dead-letter queue back to the queue, as an operator replays them: with
+     * their properties and headers as dead-lettering left them ({@code x-death}, {@code x-delivery-count}).
+     *
+     * @param queue the queue
+     * @return the messages moved, with the headers they carried
+     */
+    List<Map<String, Object>> replayDeadLetters(TestQueue queue) {
+        List<Map<String, Object>> replayed = new ArrayList<>();
+        template.execute(channel -> {
+            GetResponse response;
+            while ((response = channel.basicGet(queue.deadLetterQueue(), false)) != null) {
+                channel.basicPublish("", queue.name(), response.getProps(), response.getBody());
+                channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
+                Map<String, Object> headers = response.getProps().getHeaders();
+                replayed.add(headers == null ? Map.of() : Map.copyOf(headers));
+            }
+            return null;
+        });
+        return replayed;
+    }
+
+    private TestQueue declare(String purpose, boolean durable, Map<String, Object> typeArguments) {
         String name = "dedup-it." + purpose + "." + UUID.randomUUID();
         String deadLetterExchange = name + ".dlx";
         String deadLetterQueue = name + ".dlq";
         exchanges.add(deadLetterExchange);
         queues.add(name);
         queues.add(deadLetterQueue);
+        Map<String, Object> arguments = new HashMap<>(typeArguments);
+        arguments.put("x-dead-letter-exchange", deadLetterExchange);
+        arguments.put("x-expires", QUEUE_EXPIRY_MILLIS);
         template.execute(channel -> {
             channel.exchangeDeclare(deadLetterExchange, "fanout");
             channel.queueDeclare(deadLetterQueue, false, false, false, Map.of("x-expires", QUEUE_EXPIRY_MILLIS));
             channel.queueBind(deadLetterQueue, deadLetterExchange, "");
-            channel.queueDeclare(name, false, false, false,
-                    Map.of("x-dead-letter-exchange", deadLetterExchange, "x-expires", QUEUE_EXPIRY_MILLIS));
+            channel.queueDeclare(name, durable, false, false, arguments);
             return null;
         });
         return new TestQueue(name, deadLetterQueue);
@@ -108,7 +174,13 @@ final class RabbitTestBroker implements AutoCloseable {
 
     /** A simple container on the queue, with the test prefetch, stopped when the broker closes. */
     SimpleMessageListenerContainer simpleContainer(TestQueue queue, int consumers) {
-        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        return simpleContainer(queue, consumers, connectionFactory);
+    }
+
+    /** A simple container on the queue over a connection factory of its own, see {@link #newConnectionFactory}. */
+    SimpleMessageListenerContainer simpleContainer(TestQueue queue, int consumers,
+            CachingConnectionFactory ownConnectionFactory) {
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(ownConnectionFactory);
         container.setQueueNames(queue.name());
         container.setConcurrentConsumers(consumers);
         container.setPrefetchCount(PREFETCH);
@@ -203,7 +275,13 @@ final class RabbitTestBroker implements AutoCloseable {
             }
             return null;
         });
-        connectionFactory.destroy();
+        connectionFactories.forEach(CachingConnectionFactory::destroy);
+    }
+
+    private void recordShutdown(ShutdownSignalException signal) {
+        if (!signal.isInitiatedByApplication()) {
+            channelErrors.add(signal.getMessage());
+        }
     }
 
     private static void keepRunning(Error error) {

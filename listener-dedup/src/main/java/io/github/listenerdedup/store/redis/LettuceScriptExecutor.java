@@ -2,7 +2,10 @@ package io.github.listenerdedup.store.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -35,5 +38,28 @@ final class LettuceScriptExecutor implements ScriptExecutor {
             log.debug("Redis has no cached {} script; sending its source", script);
             return commands.eval(script.source(), ScriptOutputType.MULTI, keys, args);
         }
+    }
+
+    /**
+     * Sends the calls in one write on the commands' connection ({@link PipelinedScripts}), or one after the other
+     * when the commands do not show their connection.
+     */
+    @Override
+    public List<List<Object>> runAll(ClaimScript script, List<String> keys, List<String[]> args) {
+        StatefulConnection<String, String> connection = connectionOf(commands);
+        if (connection == null || keys.size() < 2) {
+            return ScriptExecutor.super.runAll(script, keys, args);
+        }
+        return new PipelinedScripts(connection, this).runAll(script, keys, args);
+    }
+
+    private static StatefulConnection<String, String> connectionOf(RedisScriptingCommands<String, String> commands) {
+        if (commands instanceof RedisCommands<String, String> standalone) {
+            return standalone.getStatefulConnection();
+        }
+        if (commands instanceof RedisAdvancedClusterCommands<String, String> cluster) {
+            return cluster.getStatefulConnection();
+        }
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.listenerdedup.store.redis;
 
 import io.github.listenerdedup.core.ClaimKey;
+import io.github.listenerdedup.core.ClaimRequest;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimSnapshot;
 import io.github.listenerdedup.core.ClaimStore;
@@ -13,6 +14,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -207,6 +209,34 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
     public ClaimResult claim(ClaimKey key, OwnerToken token, String fingerprint, Duration lease) {
         String fingerprintField = ClaimValue.fingerprintField(WellFormedText.require("fingerprint", fingerprint));
         ScriptReply reply = run(ClaimScript.CLAIM, key, value(token), millis("lease", lease), fingerprintField);
+        return claimResult(reply, key, token);
+    }
+
+    /**
+     * Claims the batch with one {@code EVALSHA} per id, all sent in a single write on the connection and answered
+     * together: one round trip for the batch (see {@link ClaimStore#claimAll}).
+     */
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
+        String leaseMillis = millis("lease", lease);
+        List<String> keys = new ArrayList<>(requests.size());
+        List<String[]> args = new ArrayList<>(requests.size());
+        for (ClaimRequest request : requests) {
+            keys.add(WellFormedText.require("key", request.key().render()));
+            args.add(new String[] {value(request.token()), leaseMillis,
+                    ClaimValue.fingerprintField(WellFormedText.require("fingerprint", request.fingerprint()))});
+        }
+        List<List<Object>> raw = runAll(keys, args, requests);
+        List<ClaimResult> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            ClaimRequest request = requests.get(i);
+            results.add(claimResult(reply(ClaimScript.CLAIM, request.key(), raw.get(i)), request.key(),
+                    request.token()));
+        }
+        return results;
+    }
+
+    private ClaimResult claimResult(ScriptReply reply, ClaimKey key, OwnerToken token) {
         ClaimValue found = read(reply, key);
         if (reply.done()) {
             return ClaimResult.acquired(token.value(), found.attempts(), reply.timeLeft());
@@ -268,6 +298,21 @@ public final class RedisClaimStore implements ClaimStore, AutoCloseable {
         } catch (RuntimeException e) {
             throw RedisFailures.translate(script, key, e);
         }
+        return reply(script, key, raw);
+    }
+
+    private List<List<Object>> runAll(List<String> keys, List<String[]> args, List<ClaimRequest> requests) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return scripts.runAll(ClaimScript.CLAIM, keys, args);
+        } catch (RuntimeException e) {
+            throw RedisFailures.translate(ClaimScript.CLAIM, requests.get(0).key(), e);
+        }
+    }
+
+    private static ScriptReply reply(ClaimScript script, ClaimKey key, List<Object> raw) {
         try {
             return ScriptReply.of(raw);
         } catch (IllegalArgumentException e) {
