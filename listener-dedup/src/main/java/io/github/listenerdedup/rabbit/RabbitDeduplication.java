@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.aopalliance.aop.Advice;
@@ -114,19 +115,33 @@ public final class RabbitDeduplication {
     }
 
     /**
-     * A customizer for a listener container factory that installs deduplication with one deduplicator, and so one
-     * group, on every container the factory creates. Use it for a factory that serves one listener; otherwise give
-     * each container its own group with {@link #customizer(AbstractRabbitListenerContainerFactory, Function)}.
+     * A customizer for a listener container factory that serves one listener: it installs deduplication with one
+     * deduplicator, and so one group, on the container the factory creates. Two listeners sharing a group would
+     * share their claims, and the second would skip what the first handled; so a second container is refused. Give
+     * each container of a factory that serves several listeners its own group with
+     * {@link #customizer(AbstractRabbitListenerContainerFactory, Function)}.
      *
      * @param factory      the factory the customizer is set on
      * @param deduplicator decides each delivery
      * @param <C>          the container type
      * @return the customizer, to pass to {@code factory.setContainerCustomizer}
+     * @throws IllegalStateException from the customizer, when the factory creates a second container
      */
     public static <C extends AbstractMessageListenerContainer> ContainerCustomizer<C> customizer(
             AbstractRabbitListenerContainerFactory<C> factory, Deduplicator deduplicator) {
         Objects.requireNonNull(deduplicator, "deduplicator");
-        return customizer(factory, container -> new DeduplicatingAdvice(deduplicator));
+        AtomicReference<String> firstListener = new AtomicReference<>();
+        return customizer(factory, container -> {
+            String name = ListenerNames.of(container);
+            String first = firstListener.compareAndExchange(null, name);
+            if (first != null) {
+                throw InstallationCheck.refusal(name, "the factory's customizer holds one deduplicator, and so one "
+                        + "group ('" + deduplicator.settings().group() + "'), already installed on listener '" + first
+                        + "'; two listeners in one group would skip each other's events: give each container its "
+                        + "own group with RabbitDeduplication.customizer(factory, container -> ...)");
+            }
+            return new DeduplicatingAdvice(deduplicator);
+        });
     }
 
     /**

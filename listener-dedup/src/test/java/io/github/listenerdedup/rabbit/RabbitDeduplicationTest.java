@@ -205,6 +205,21 @@ class RabbitDeduplicationTest {
     }
 
     @Test
+    void shouldRefuseSecondContainerWhenFactoryCustomizerHoldsOneGroup() {
+        InspectingFactory factory = new InspectingFactory();
+        factory.setContainerCustomizer(RabbitDeduplication.customizer(factory, deduplicator));
+        factory.createListenerContainer(endpoint("billing", LISTENER));
+
+        assertThatThrownBy(() -> factory.createListenerContainer(endpoint("email", LISTENER)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Cannot install deduplication on listener 'email': the factory's customizer holds one "
+                        + "deduplicator, and so one group ('" + deduplicator.settings().group() + "'), already "
+                        + "installed on listener 'billing'; two listeners in one group would skip each other's "
+                        + "events: give each container its own group with RabbitDeduplication.customizer(factory, "
+                        + "container -> ...)");
+    }
+
+    @Test
     void shouldRefuseAtContainerCreationWhenFactoryAcknowledgesWithNone() {
         InspectingFactory factory = new InspectingFactory();
         factory.setAcknowledgeMode(AcknowledgeMode.NONE);
