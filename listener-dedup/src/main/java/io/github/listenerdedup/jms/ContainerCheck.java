@@ -1,12 +1,19 @@
 package io.github.listenerdedup.jms;
 
+import io.github.listenerdedup.core.DedupSettings;
 import jakarta.jms.Destination;
 import jakarta.jms.Session;
+import org.slf4j.Logger;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /**
  * Checks at start-up that a container's settings let every decision of the deduplicator be carried out. Each
- * refusal names the setting, the rule and the value.
+ * refusal names the setting, the rule and the value; settings that work but deserve attention earn a WARN.
+ *
+ * <p>It has no logger of its own: it is only ever run by {@link JmsDeduplication}, and writes under the
+ * installer's logger, so that one category holds all that an installation says at start-up and the lines name the
+ * entry point the user called. The plain {@link DeduplicatingSessionListener} writes its own start-up lines under
+ * its logger, for the same reason.
  *
  * <p>Supported: transacted sessions (the container commits or rolls back), and {@code CLIENT_ACKNOWLEDGE} or
  * ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} with {@code acknowledgeAfterListener=true} (the container acknowledges
@@ -45,6 +52,26 @@ final class ContainerCheck {
             default -> throw new IllegalStateException("sessionAcknowledgeMode=" + mode + " is not supported for "
                     + "deduplication on " + where + ": only transacted sessions, CLIENT_ACKNOWLEDGE and ActiveMQ's "
                     + "INDIVIDUAL_ACKNOWLEDGE (4) are; set sessionTransacted=true");
+        }
+    }
+
+    /**
+     * Warns about settings that work but may surprise: an id property that message selectors cannot name, and
+     * ActiveMQ's own duplicate check on a failover connection.
+     *
+     * @param log          the installer's logger
+     * @param container    the container
+     * @param settings     the deduplicator's settings
+     * @param idFromHeader whether the id is read from the header name rather than by a resolver
+     */
+    static void warnAboutSettings(Logger log, DefaultMessageListenerContainer container, DedupSettings settings,
+            boolean idFromHeader) {
+        String where = describe(container);
+        if (idFromHeader) {
+            PropertyNames.warnIfNotSelectorIdentifier(log, settings.headerName(), settings.group(), where);
+        }
+        if (ActiveMqClient.PRESENT) {
+            ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, container.getConnectionFactory(), where);
         }
     }
 

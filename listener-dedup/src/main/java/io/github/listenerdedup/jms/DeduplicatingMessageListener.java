@@ -31,14 +31,29 @@ import org.springframework.jms.listener.adapter.ListenerExecutionFailedException
  *       redelivers by its redelivery policy;</li>
  *   <li>the listener failed: one WARN names the id and {@code JMSXDeliveryCount}, and its exception propagates
  *       after the claim was released, so the container rolls back or recovers;</li>
- *   <li>rejected (unusable id, same id with other content, or the last of {@code maxAttempts}): a copy goes to the
- *       dead-letter queue ({@value #DEFAULT_DEAD_LETTER_QUEUE} unless {@linkplain #withDeadLetterQueue configured})
- *       in the consuming session, with the reason in {@value #REJECT_REASON_PROPERTY}, and the method returns
- *       normally. In a transacted session one commit covers the copy and the consumption. In the acknowledge modes
- *       the copy is sent first and the original acknowledged after it: if that acknowledgement is lost (the
- *       connection drops between the two), the broker redelivers the original, which is rejected again, so the
- *       dead-letter queue may hold two copies, but a rejected delivery is never lost. A copy of an ActiveMQ message
- *       keeps its properties and carries its original destination, so the broker console can retry it.</li>
+ *   <li>the listener handed the delivery back: a {@link SessionAwareMessageListener} is given a view of the
+ *       container's session, and a {@code rollback()} or {@code recover()} it calls through that view counts as a
+ *       failure: the claim is released, not completed, and {@link DeliveryHandedBackException} makes the container
+ *       roll back or recover, so the broker redelivers (that second call undoes only what the listener did
+ *       after its own). The view passes every other call to the session and implements its JMS interfaces, not
+ *       the provider's class. The container's own commit, rollback and acknowledgement go to the
+ *       session itself. A plain {@link MessageListener} is never given the session;</li>
+ *   <li>rejected (unusable id, same id with other content, or the last of {@code maxAttempts} in an acknowledge
+ *       mode): a copy goes to the dead-letter queue ({@value #DEFAULT_DEAD_LETTER_QUEUE} unless
+ *       {@linkplain #withDeadLetterQueue configured}) in the consuming session, with the reason in
+ *       {@value #REJECT_REASON_PROPERTY}, and the method returns normally. In a transacted session one commit
+ *       covers the copy and the consumption. In the acknowledge modes the copy is sent first and the original
+ *       acknowledged after it: if that acknowledgement is lost (the connection drops between the two), the broker
+ *       redelivers the original, which is rejected again, so the dead-letter queue may hold two copies, but a
+ *       rejected delivery is never lost. A copy of an ActiveMQ message keeps its properties and carries its
+ *       original destination, so the broker console can retry it.</li>
+ *   <li>the last of {@code maxAttempts} failed in a transacted session, or was handed back by the listener: the
+ *       failed attempt's work (what the listener sent in the session) must not be committed with the copy, so this
+ *       decorator throws {@link DeliveryHandedBackException} and the container rolls it back. Its redelivery, which
+ *       ActiveMQ hands to the same consumer, is copied to the dead-letter queue and consumed in a transaction of its
+ *       own, without running the listener. The claim is already discarded by then: the decorator remembers the
+ *       {@code JMSMessageID} for one lease, in memory, and a redelivery that comes later or reaches another
+ *       process runs the listener as a first attempt.</li>
  * </ul>
  *
  * <p>Install it with {@link JmsDeduplication}, which checks the container's settings first:
@@ -134,7 +149,7 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
     public void onMessage(Message message, Session session) throws JMSException {
         DeliveryOutcome outcome = decide(message, session);
         switch (outcome.settlement()) {
-            case ACK, REJECT -> log.trace("Settling {} ({})", JmsText.describe(message), outcome.tag());
+            case ACK, REJECT -> traceSettling(message, outcome);
             case REQUEUE -> throw DeliveryRequeuedException.of(message, outcome);
             case FAIL -> throw new IllegalStateException("The deduplicator settled " + JmsText.describe(message)
                     + " as failed without a failure: " + outcome);
@@ -161,9 +176,15 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
                 + "}";
     }
 
+    private static void traceSettling(Message message, DeliveryOutcome outcome) {
+        if (log.isTraceEnabled()) {
+            log.trace("Settling {} ({})", JmsText.describe(message), outcome.tag());
+        }
+    }
+
     private DeliveryOutcome decide(Message message, Session session) throws JMSException {
         try {
-            return processor.process(message, session, () -> invokeDelegate(message, session));
+            return processor.process(message, session, view -> invokeDelegate(message, view));
         } catch (JMSException | RuntimeException | Error failure) {
             throw failure;
         } catch (Throwable checked) {
@@ -173,9 +194,9 @@ public final class DeduplicatingMessageListener implements SessionAwareMessageLi
     }
 
     @SuppressWarnings("unchecked")
-    private void invokeDelegate(Message message, Session session) throws JMSException {
+    private void invokeDelegate(Message message, ListenerSession session) throws JMSException {
         if (delegate instanceof SessionAwareMessageListener<?> sessionAware) {
-            ((SessionAwareMessageListener<Message>) sessionAware).onMessage(message, session);
+            ((SessionAwareMessageListener<Message>) sessionAware).onMessage(message, session.view());
         } else {
             ((MessageListener) delegate).onMessage(message);
         }

@@ -47,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * propagates after the settlement. When the settlement itself fails (the connection dropped), a WARN says so and the
  * broker redelivers the message later, where a completed claim skips it.
  *
- * <p>The decorator owns the settlement: the listener must not commit, roll back, acknowledge or recover; it may send
- * through the session, and in a transacted session its sends are committed with the consumption.
+ * <p>The decorator owns the settlement: the listener must not commit or acknowledge. It may send through the
+ * session, and in a transacted session its sends are committed with the consumption. A listener that wants to hand
+ * a message back without throwing implements {@link SessionMessageListener} and is handed a view of the session: a
+ * {@code rollback()} or {@code recover()} through that view is seen, the claim is released instead of completed, and
+ * the delivery is settled as a failure. A plain {@link MessageListener} that calls them on a session it holds itself
+ * is not seen: its claim is completed, and the redelivery is skipped as a duplicate, so such a listener must throw
+ * instead. When the last of {@code maxAttempts} fails in a transacted session, or is handed back, its work is rolled
+ * back rather than committed with the dead-letter copy, and its redelivery is copied to the dead-letter queue in a
+ * transaction of its own, as {@link DeduplicatingMessageListener} describes.
  * {@code CLIENT_ACKNOWLEDGE}'s {@code acknowledge()} covers every message the session has received, and its
  * {@code recover()} every unacknowledged one: ActiveMQ hands a session's messages to its listeners one at a time, and
  * this decorator settles each before returning, so both cover the current message alone, provided that every
@@ -61,11 +68,11 @@ public final class DeduplicatingSessionListener implements MessageListener {
 
     private final Session session;
     private final SessionAcknowledgement acknowledgement;
-    private final MessageListener delegate;
+    private final Object delegate;
     private final JmsDeliveryProcessor processor;
 
     private DeduplicatingSessionListener(Session session, SessionAcknowledgement acknowledgement,
-            MessageListener delegate, JmsDeliveryProcessor processor) {
+            Object delegate, JmsDeliveryProcessor processor) {
         this.session = session;
         this.acknowledgement = acknowledgement;
         this.delegate = delegate;
@@ -106,6 +113,34 @@ public final class DeduplicatingSessionListener implements MessageListener {
     }
 
     /**
+     * Decorates a listener that is handed a view of the session, as {@link #of(Session, MessageListener, Deduplicator)}
+     * does a plain one: a {@code rollback()} or {@code recover()} it calls through the view hands the message back,
+     * and its claim is released instead of completed.
+     *
+     * @param session      the session of the consumer the listener is set on
+     * @param delegate     the listener
+     * @param deduplicator decides each delivery
+     * @return the decorator
+     * @throws JMSException          when the session cannot say its acknowledge mode
+     * @throws IllegalStateException when the acknowledge mode is not supported
+     */
+    public static DeduplicatingSessionListener of(Session session, SessionMessageListener delegate,
+            Deduplicator deduplicator) throws JMSException {
+        return create(session, delegate, deduplicator, null);
+    }
+
+    /**
+     * Decorates a listener that is handed a view of the session, reading the id with a resolver, as
+     * {@link #of(Session, MessageListener, Deduplicator, EventIdResolver)} does for a plain one.
+     *
+     * @see #of(Session, SessionMessageListener, Deduplicator)
+     */
+    public static DeduplicatingSessionListener of(Session session, SessionMessageListener delegate,
+            Deduplicator deduplicator, EventIdResolver<Message> idResolver) throws JMSException {
+        return create(session, delegate, deduplicator, Objects.requireNonNull(idResolver, "idResolver"));
+    }
+
+    /**
      * The same decorator copying rejected deliveries to another queue.
      *
      * @param queueName the queue's name; default {@value DeduplicatingMessageListener#DEFAULT_DEAD_LETTER_QUEUE}
@@ -117,8 +152,8 @@ public final class DeduplicatingSessionListener implements MessageListener {
                 processor.withDeadLetterQueue(queueName));
     }
 
-    /** @return the decorated listener */
-    public MessageListener delegate() {
+    /** @return the decorated listener: a {@link MessageListener} or a {@link SessionMessageListener} */
+    public Object delegate() {
         return delegate;
     }
 
@@ -146,7 +181,7 @@ public final class DeduplicatingSessionListener implements MessageListener {
     public void onMessage(Message message) {
         DeliveryOutcome outcome;
         try {
-            outcome = processor.process(message, session, () -> delegate.onMessage(message));
+            outcome = processor.process(message, session, view -> invokeDelegate(message, view));
         } catch (Throwable failure) {
             giveBack(message, failure);
             return;
@@ -165,7 +200,15 @@ public final class DeduplicatingSessionListener implements MessageListener {
                 + acknowledgement.description() + ", delegate=" + delegate + "}";
     }
 
-    private static DeduplicatingSessionListener create(Session session, MessageListener delegate,
+    private void invokeDelegate(Message message, ListenerSession listenerSession) throws JMSException {
+        if (delegate instanceof SessionMessageListener sessionAware) {
+            sessionAware.onMessage(message, listenerSession.view());
+        } else {
+            ((MessageListener) delegate).onMessage(message);
+        }
+    }
+
+    private static DeduplicatingSessionListener create(Session session, Object delegate,
             Deduplicator deduplicator, EventIdResolver<Message> idResolver) throws JMSException {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(delegate, "delegate");
@@ -185,8 +228,7 @@ public final class DeduplicatingSessionListener implements MessageListener {
         if (ActiveMqClient.PRESENT) {
             ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, session, where);
         }
-        log.info("Deduplicating a listener for group '{}' in {}: event id from {}", settings.group(), where,
-                idFromHeader ? "property '" + settings.headerName() + "'" : "a resolver");
+        InstallationLog.installed(log, where, settings, idFromHeader);
     }
 
     private void consume(Message message, DeliveryOutcome outcome) {

@@ -9,13 +9,11 @@ import jakarta.jms.Message;
  * could not be reached. The handler did not run.
  *
  * <p>Each redelivery spends one of ActiveMQ's {@code maximumRedeliveries}; size them against the in-flight wait and
- * the lease. It carries no stack trace: the message says all there is.
+ * the lease.
  */
-public class DeliveryRequeuedException extends RuntimeException {
+public class DeliveryRequeuedException extends RedeliveryException {
 
     private static final long serialVersionUID = 1L;
-
-    private final transient DeliveryOutcome outcome;
 
     /**
      * Creates the exception.
@@ -24,8 +22,7 @@ public class DeliveryRequeuedException extends RuntimeException {
      * @param outcome the outcome that requeued it
      */
     public DeliveryRequeuedException(String message, DeliveryOutcome outcome) {
-        super(message, null, false, false);
-        this.outcome = outcome;
+        super(message, outcome);
     }
 
     /**
@@ -38,10 +35,5 @@ public class DeliveryRequeuedException extends RuntimeException {
     static DeliveryRequeuedException of(Message delivery, DeliveryOutcome outcome) {
         return new DeliveryRequeuedException("Requeued " + JmsText.describe(delivery)
                 + " so that the broker redelivers it (" + outcome.tag() + ")", outcome);
-    }
-
-    /** @return the outcome that requeued the delivery */
-    public DeliveryOutcome outcome() {
-        return outcome;
     }
 }

@@ -25,8 +25,9 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * <ul>
  *   <li>transacted ({@code sessionTransacted=true}, with {@code exposeListenerSession=true}): the container commits
  *       after the listener returned and rolls back after it threw; a rejected delivery's dead-letter copy is
- *       committed together with its consumption. A container with an external transaction manager needs
- *       {@code sessionTransacted=true} as well.</li>
+ *       committed together with its consumption, except that the last of {@code maxAttempts} is rolled back first
+ *       and its redelivery copied, as {@link DeduplicatingMessageListener} describes. A container with an
+ *       external transaction manager needs {@code sessionTransacted=true} as well.</li>
  *   <li>{@code CLIENT_ACKNOWLEDGE} and ActiveMQ's {@code INDIVIDUAL_ACKNOWLEDGE} (4), with
  *       {@code acknowledgeAfterListener=true} (the default): the container acknowledges after the listener
  *       returned and calls {@code recover()} after it threw. This container receives one message at a time per
@@ -128,22 +129,11 @@ public final class JmsDeduplication {
         String where = ContainerCheck.describe(container);
         ContainerCheck.requireSupportedSession(container);
         Object listener = requireUndecoratedListener(container.getMessageListener(), where);
-        warnAboutSettings(container, where);
+        ContainerCheck.warnAboutSettings(log, container, deduplicator.settings(), idResolver == null);
         DeduplicatingMessageListener decorator = decorate(listener);
         container.setMessageListener(decorator);
-        log.info("Deduplicating the listener on {} for group '{}': event id from {}, rejected deliveries copied to "
-                + "queue '{}'", where, deduplicator.settings().group(), idSource(), deadLetterQueue);
+        InstallationLog.installed(log, where, deduplicator.settings(), idResolver == null);
         return decorator;
-    }
-
-    private void warnAboutSettings(DefaultMessageListenerContainer container, String where) {
-        if (idResolver == null) {
-            PropertyNames.warnIfNotSelectorIdentifier(log, deduplicator.settings().headerName(),
-                    deduplicator.settings().group(), where);
-        }
-        if (ActiveMqClient.PRESENT) {
-            ActiveMqDuplicateCheck.warnIfCheckingOverFailover(log, container.getConnectionFactory(), where);
-        }
     }
 
     private Object requireUndecoratedListener(Object listener, String where) {
@@ -156,9 +146,5 @@ public final class JmsDeduplication {
                     + installed.deduplicator().settings().group() + "': apply deduplication once per container");
         }
         return listener;
-    }
-
-    private String idSource() {
-        return idResolver == null ? "property '" + deduplicator.settings().headerName() + "'" : "a resolver";
     }
 }

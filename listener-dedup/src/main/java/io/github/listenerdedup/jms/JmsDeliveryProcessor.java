@@ -3,13 +3,9 @@ package io.github.listenerdedup.jms;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.EventIdReader;
-import io.github.listenerdedup.core.EventIdReading;
 import io.github.listenerdedup.core.EventIdResolver;
 import io.github.listenerdedup.core.FingerprintMode;
 import io.github.listenerdedup.core.IncomingDelivery;
-import io.github.listenerdedup.core.ListenerInvocation;
-import io.github.listenerdedup.core.LogText;
-import io.github.listenerdedup.core.MissingIdPolicy;
 import io.github.listenerdedup.core.Settlement;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -22,8 +18,27 @@ import org.slf4j.Logger;
  * fingerprints), let the deduplicator decide, send a copy of a rejected delivery to the dead-letter queue in the
  * consuming session, and log one WARN line for each failure of the listener, naming the id and
  * {@code JMSXDeliveryCount}, under the decorator's logger. Free of Spring types, so that plain JMS can use it.
+ *
+ * <p>The listener is given a {@link ListenerSession}: a {@code rollback()} or {@code recover()} it makes through
+ * it fails the attempt, so the claim is released rather than completed. When the last of {@code maxAttempts} fails
+ * in a transacted session, or was handed back by the listener, the copy is not sent with the failed attempt's work:
+ * the attempt is handed back (its sends rolled back with it), and its redelivery is copied to the dead-letter queue
+ * and consumed in a transaction of its own.
  */
 final class JmsDeliveryProcessor {
+
+    /** Runs the decorated listener, giving it the session view if it takes a session. */
+    @FunctionalInterface
+    interface ListenerCall {
+
+        /**
+         * Runs the listener.
+         *
+         * @param session the session the listener may be given
+         * @throws Throwable whatever the listener throws
+         */
+        void run(ListenerSession session) throws Throwable;
+    }
 
     private static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 
@@ -33,6 +48,7 @@ final class JmsDeliveryProcessor {
     private final boolean idFromHeader;
     private final DeadLetterPublisher deadLetters;
     private final EventIdReader idReader;
+    private final PendingDeadLetters pendingDeadLetters;
 
     /**
      * Creates the processor.
@@ -51,6 +67,7 @@ final class JmsDeliveryProcessor {
         this.idResolver = idFromHeader ? message -> message.getObjectProperty(headerName) : idResolver;
         this.deadLetters = new DeadLetterPublisher(deadLetterQueue);
         this.idReader = new EventIdReader(deduplicator.settings().maxIdLength());
+        this.pendingDeadLetters = new PendingDeadLetters(deduplicator.settings().lease(), System::nanoTime);
     }
 
     /**
@@ -98,22 +115,59 @@ final class JmsDeliveryProcessor {
      * @param session  the consuming session, in which the copy is sent
      * @param listener runs the decorated listener
      * @return the outcome, to be settled by the caller
-     * @throws Throwable what the listener threw, after the claim was released; or a {@link JMSException} when the
-     *                   dead-letter copy could not be sent
+     * @throws Throwable what the listener threw, after the claim was released; a {@link DeliveryHandedBackException}
+     *                   when the listener handed the delivery back, or its last attempt is rolled back; or a
+     *                   {@link JMSException} when the dead-letter copy could not be sent
      */
-    DeliveryOutcome process(Message message, Session session, ListenerInvocation listener) throws Throwable {
+    DeliveryOutcome process(Message message, Session session, ListenerCall listener) throws Throwable {
+        String pendingReason = pendingDeadLetters.take(messageIdOf(message));
+        if (pendingReason != null) {
+            deadLetters.publish(message, session, pendingReason);
+            return DeliveryOutcome.MAX_ATTEMPTS;
+        }
         IncomingDelivery delivery = deliveryOf(message);
+        ListenerSession listenerSession = new ListenerSession(session);
         DeliveryOutcome outcome;
         try {
-            outcome = deduplicator.process(delivery, listener);
+            outcome = deduplicator.process(delivery, () -> run(listener, listenerSession, message));
         } catch (Throwable failure) {
             warnFailed(message, delivery, failure);
             throw failure;
         }
         if (outcome.settlement() == Settlement.REJECT) {
-            deadLetters.publish(message, session, RejectReason.of(outcome, delivery, idReader));
+            reject(message, session, delivery, outcome, listenerSession.handBack() != null);
         }
         return outcome;
+    }
+
+    private static void run(ListenerCall listener, ListenerSession session, Message message) throws Throwable {
+        listener.run(session);
+        if (session.handBack() != null) {
+            throw DeliveryHandedBackException.byListener(message, session.handBack());
+        }
+    }
+
+    private void reject(Message message, Session session, IncomingDelivery delivery, DeliveryOutcome outcome,
+            boolean handedBack) throws JMSException {
+        String reason = RejectReason.of(outcome, delivery, idReader, deduplicator.settings());
+        if (outcome == DeliveryOutcome.MAX_ATTEMPTS && (handedBack || session.getTransacted())) {
+            handBackLastAttempt(message, reason);
+        }
+        deadLetters.publish(message, session, reason);
+    }
+
+    private void handBackLastAttempt(Message message, String reason) {
+        String messageId = messageIdOf(message);
+        if (messageId == null) {
+            log.warn("Handing back the last attempt at {} so that its work is rolled back; it has no message id to "
+                    + "recognise its redelivery by, which runs the listener as a first attempt",
+                    JmsText.describe(message));
+        } else {
+            pendingDeadLetters.add(messageId, reason);
+            log.info("Handing back the last attempt at {} so that its work is rolled back; its redelivery goes to "
+                    + "dead-letter queue '{}'", JmsText.describe(message), deadLetters.queueName());
+        }
+        throw DeliveryHandedBackException.forDeadLetter(message);
     }
 
     private IncomingDelivery deliveryOf(Message message) {
@@ -131,22 +185,19 @@ final class JmsDeliveryProcessor {
     }
 
     private void warnFailed(Message message, IncomingDelivery delivery, Throwable failure) {
+        String group = deduplicator.settings().group();
+        String id = ClaimedId.describe(delivery, idReader, deduplicator.settings().missingId());
+        String source = JmsText.describe(destinationOf(message));
+        if (failure instanceof DeliveryHandedBackException) {
+            log.warn("Listener of group '{}' handed back {} ({} {}) from {} through its session; its claim was "
+                    + "released, and the broker redelivers the message or dead-letters it after its maximum "
+                    + "redeliveries", group, id, DELIVERY_COUNT, deliveryCountOf(message), source);
+            return;
+        }
         log.warn("Listener of group '{}' failed on {} ({} {}) from {}: {}; its claim was released, and the broker "
                 + "redelivers the message or dead-letters it after its maximum redeliveries",
-                deduplicator.settings().group(), idOf(delivery), DELIVERY_COUNT, deliveryCountOf(message),
-                JmsText.describe(destinationOf(message)), failure.toString());
-        log.debug("Failure of the listener of group '{}'", deduplicator.settings().group(), failure);
-    }
-
-    private String idOf(IncomingDelivery delivery) {
-        EventIdReading reading = idReader.read(delivery.eventIdValue());
-        if (delivery.resolveFailure() == null && reading.isPresent()) {
-            return "event id " + LogText.escape(reading.id());
-        }
-        if (deduplicator.settings().missingId() == MissingIdPolicy.MESSAGE_ID) {
-            return "message id " + LogText.escape(String.valueOf(delivery.messageIdValue()));
-        }
-        return "a delivery without a usable event id";
+                group, id, DELIVERY_COUNT, deliveryCountOf(message), source, failure.toString());
+        log.debug("Failure of the listener of group '{}'", group, failure);
     }
 
     private static Object deliveryCountOf(Message message) {

@@ -12,7 +12,11 @@
  * acknowledges before the listener runs in those modes.
  *
  * <p>Without Spring, {@link io.github.listenerdedup.jms.DeduplicatingSessionListener} decorates a
- * {@code jakarta.jms.MessageListener} given its session, and settles each delivery itself in every acknowledge
- * mode; it and the classes it uses need no Spring type.
+ * {@code jakarta.jms.MessageListener}, or a {@link io.github.listenerdedup.jms.SessionMessageListener} that is
+ * handed the session, given its session, and settles each delivery itself in every acknowledge mode; it and the
+ * classes it uses need no Spring type.
+ *
+ * <p>A listener that is handed the session gets a view of it: a {@code rollback()} or {@code recover()} through the
+ * view hands the delivery back, and its claim is released instead of completed.
  */
 package io.github.listenerdedup.jms;

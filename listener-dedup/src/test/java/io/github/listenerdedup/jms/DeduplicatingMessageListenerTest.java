@@ -18,6 +18,8 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.time.Duration;
@@ -109,7 +111,7 @@ class DeduplicatingMessageListenerTest {
     }
 
     @Test
-    void shouldPassSessionAndPropagateJmsExceptionWhenSessionAwareListenerThrows() throws Exception {
+    void shouldPassSessionViewAndPropagateJmsExceptionWhenSessionAwareListenerThrows() throws Exception {
         JMSException failure = new JMSException("listener could not reply");
         List<Object> sessions = new ArrayList<>();
         SessionAwareMessageListener<Message> sessionAware = (message, listenerSession) -> {
@@ -121,7 +123,8 @@ class DeduplicatingMessageListenerTest {
 
         assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E5")),
                 session.session())).isSameAs(failure);
-        assertThat(sessions).containsExactly(session.session());
+        assertThat(sessions).singleElement().isNotSameAs(session.session()).isInstanceOf(Session.class)
+                .hasToString("listener view of recording session");
         assertThat(stateOf("E5")).isEqualTo(ClaimState.RELEASED);
     }
 
@@ -241,7 +244,7 @@ class DeduplicatingMessageListenerTest {
         assertThat(handled).containsExactly("first");
         assertThat(((TextMessage) onlySent().message()).getText()).isEqualTo("other");
         assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
-                .isEqualTo("conflict: event id E7");
+                .isEqualTo("conflict: event id E7 was handled before with other content");
     }
 
     @Test
@@ -257,7 +260,7 @@ class DeduplicatingMessageListenerTest {
         assertThat(bodies).containsExactly(new byte[] {1, 2, 3});
         assertThat(store.inspect(settings().build().keyFor("E8")).fingerprint()).hasSize(43);
         assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
-                .isEqualTo("conflict: event id E8");
+                .isEqualTo("conflict: event id E8 was handled before with other content");
     }
 
     @Test
@@ -275,20 +278,72 @@ class DeduplicatingMessageListenerTest {
     }
 
     @Test
-    void shouldCopyToDeadLetterQueueAndDiscardClaimWhenLastAttemptFails() throws Exception {
-        IllegalStateException failure = new IllegalStateException("handler failed");
-        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(
-                (MessageListener) message -> {
-                    throw failure;
-                }, deduplicator(settings().maxAttempts(2).build()));
+    void shouldRollBackLastAttemptAndCopyItsRedeliveryWhenLastAttemptFailsInTransactedSession() throws Exception {
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(sendingThenFailing(),
+                deduplicator(settings().maxAttempts(2).build()));
+        ActiveMQTextMessage message = JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10"));
 
-        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10")),
-                session.session())).isSameAs(failure);
-        decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10")), session.session());
+        assertThatThrownBy(() -> decorator.onMessage(message, session.session())).hasMessage("handler failed");
+        assertThatThrownBy(() -> decorator.onMessage(message, session.session()))
+                .isInstanceOfSatisfying(DeliveryHandedBackException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(DeliveryOutcome.MAX_ATTEMPTS))
+                .hasMessageEndingWith(" from queue 'orders' so that its work is rolled back; its redelivery goes to "
+                        + "the dead-letter queue");
+        assertThat(session.sent()).as("only the listener's own sends").hasSize(2);
+        decorator.onMessage(message, session.session());
 
+        assertThat(handled).as("the redelivery does not run the listener").hasSize(2);
         assertThat(stateOf("E10")).isEqualTo(ClaimState.ABSENT);
-        assertThat(onlySent().message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
-                .isEqualTo("max-attempts: event id E10");
+        Sent copy = session.sent().get(2);
+        assertThat(copy.destination()).isEqualTo(new ActiveMQQueue("ActiveMQ.DLQ"));
+        assertThat(copy.message().getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("max-attempts: the listener failed its last allowed attempt "
+                        + "(max-attempts 2) at event id E10");
+    }
+
+    @Test
+    void shouldCopyToDeadLetterQueueAtOnceWhenLastAttemptFailsUnderClientAcknowledge() throws Exception {
+        RecordingSession clientSession = new RecordingSession(false, Session.CLIENT_ACKNOWLEDGE);
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(sendingThenFailing(),
+                deduplicator(settings().maxAttempts(1).build()));
+
+        decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E10b")), clientSession.session());
+
+        assertThat(clientSession.sent()).hasSize(2);
+        assertThat(clientSession.sent().get(1).message()
+                .getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("max-attempts: the listener failed its last allowed attempt "
+                        + "(max-attempts 1) at event id E10b");
+    }
+
+    @Test
+    void shouldReleaseClaimAndHandBackWhenSessionAwareListenerRollsBackItself() throws Exception {
+        SessionAwareMessageListener<Message> rollingBack = (message, listenerSession) -> {
+            handled.add(textOf(message));
+            listenerSession.rollback();
+        };
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(rollingBack, deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E12")),
+                session.session()))
+                .isInstanceOfSatisfying(DeliveryHandedBackException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(DeliveryOutcome.RELEASED))
+                .hasMessageStartingWith("The listener called rollback() on its session for message ID:");
+        assertThat(session.calls()).as("passed on to the session").containsExactly("rollback");
+        assertThat(stateOf("E12")).isEqualTo(ClaimState.RELEASED);
+    }
+
+    @Test
+    void shouldReleaseClaimAndHandBackWhenSessionAwareListenerRecoversItself() throws Exception {
+        RecordingSession clientSession = new RecordingSession(false, Session.CLIENT_ACKNOWLEDGE);
+        SessionAwareMessageListener<Message> recovering = (message, listenerSession) -> listenerSession.recover();
+        DeduplicatingMessageListener decorator = new DeduplicatingMessageListener(recovering, deduplicator());
+
+        assertThatThrownBy(() -> decorator.onMessage(JmsFakes.received(QUEUE, "b", Map.of("eventId", "E13")),
+                clientSession.session())).isInstanceOf(DeliveryHandedBackException.class)
+                .hasMessageContaining("called recover() on its session");
+        assertThat(clientSession.calls()).containsExactly("recover");
+        assertThat(stateOf("E13")).isEqualTo(ClaimState.RELEASED);
     }
 
     @Test
@@ -325,6 +380,16 @@ class DeduplicatingMessageListenerTest {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void throwUnchecked(Throwable failure) throws T {
         throw (T) failure;
+    }
+
+    private SessionAwareMessageListener<Message> sendingThenFailing() {
+        return (message, listenerSession) -> {
+            handled.add(textOf(message));
+            try (MessageProducer producer = listenerSession.createProducer(listenerSession.createQueue("audit"))) {
+                producer.send(message, DeliveryMode.PERSISTENT, 4, 0);
+            }
+            throw new IllegalStateException("handler failed");
+        };
     }
 
     private Sent onlySent() {

@@ -218,8 +218,9 @@ class DeduplicatingSessionListenerTest {
         assertThat(log).startsWith("WARN io.github.listenerdedup.jms.DeduplicatingSessionListener - Event id "
                 + "property 'event-id' of group 'billing' on a CLIENT_ACKNOWLEDGE session is not a Java identifier: "
                 + "JMS message selectors cannot refer to it")
-                .contains("INFO io.github.listenerdedup.jms.DeduplicatingSessionListener - Deduplicating a listener "
-                        + "for group 'billing' in a CLIENT_ACKNOWLEDGE session: event id from property 'event-id'");
+                .contains("INFO io.github.listenerdedup.jms.DeduplicatingSessionListener - Deduplicating the "
+                        + "listener on a CLIENT_ACKNOWLEDGE session for group 'billing': event id from property "
+                        + "'event-id'");
     }
 
     @Test
@@ -233,6 +234,46 @@ class DeduplicatingSessionListenerTest {
         decorator.onMessage(message);
 
         assertThat(stateOf("C1")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldReleaseClaimAndRollBackWithoutCommitWhenSessionListenerRollsBackItself() throws Exception {
+        RecordingSession session = new RecordingSession();
+        SessionMessageListener rollingBack = (message, listenerSession) -> listenerSession.rollback();
+        DeduplicatingSessionListener decorator = DeduplicatingSessionListener.of(session.session(), rollingBack,
+                new Deduplicator(settings().build(), store));
+
+        decorator.onMessage(received(session, "body", "E13"));
+
+        assertThat(session.calls()).as("the listener's rollback, then the decorator's")
+                .containsExactly("rollback", "rollback");
+        assertThat(stateOf("E13")).isEqualTo(ClaimState.RELEASED);
+        assertThat(decorator.delegate()).isSameAs(rollingBack);
+    }
+
+    @Test
+    void shouldRollBackLastAttemptAndCommitCopyOfRedeliveryWhenLastAttemptFailsInTransactedSession()
+            throws Exception {
+        RecordingSession session = new RecordingSession();
+        DeduplicatingSessionListener decorator = decorate(session, failing, settings().maxAttempts(1).build());
+        ActiveMQTextMessage message = received(session, "body", "E14");
+
+        decorator.onMessage(message);
+        decorator.onMessage(message);
+
+        assertThat(session.calls()).containsExactly("rollback", "send", "commit");
+        assertThat(session.sent()).singleElement().extracting(sent -> property(sent.message()))
+                .isEqualTo("max-attempts: the listener failed its last allowed attempt "
+                        + "(max-attempts 1) at event id E14");
+        assertThat(stateOf("E14")).isEqualTo(ClaimState.ABSENT);
+    }
+
+    private static String property(Message message) {
+        try {
+            return message.getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void assertSessionSettlesItself(int mode, String modeName) throws Exception {

@@ -8,12 +8,14 @@ import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.FingerprintMode;
+import io.github.listenerdedup.core.MissingIdPolicy;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
 import jakarta.jms.MessageListener;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ActiveMQTextMessage;
@@ -55,7 +57,7 @@ class JmsDeadLetterIT extends ActiveMqTestBase {
         ActiveMQMessage copy = activeMq.deadLettersFrom(queue).get(0);
         assertThat(((ActiveMQTextMessage) copy).getText()).isEqualTo("amount=99");
         assertThat(copy.getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
-                .isEqualTo("conflict: event id E-conflict");
+                .isEqualTo("conflict: event id E-conflict was handled before with other content");
         assertThat(copy.getOriginalDestination()).isEqualTo(new ActiveMQQueue(queue));
         assertThat(TestLogs.messages(lines, "ERROR")).singleElement().asString()
                 .startsWith("Rejected delivery of dedup:" + group + ":E-conflict: the id was completed with other "
@@ -80,10 +82,50 @@ class JmsDeadLetterIT extends ActiveMqTestBase {
         assertThat(store.inspect(settings().build().keyFor("E-spent")).state()).isEqualTo(ClaimState.ABSENT);
         ActiveMQMessage copy = activeMq.deadLettersFrom(queue).get(0);
         assertThat(copy.getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
-                .isEqualTo("max-attempts: event id E-spent");
+                .isEqualTo("max-attempts: the listener failed its last allowed attempt "
+                        + "(max-attempts 3) at event id E-spent");
         assertThat(TestLogs.messages(lines, "WARN")).singleElement().asString()
                 .isEqualTo("Dead-lettering dedup:" + group + ":E-spent after 3 failed attempts (max-attempts 3); its "
                         + "claim is discarded so a replay starts afresh");
+    }
+
+    @Test
+    void shouldNameMessageIdInReasonWhenLastAttemptFailsOnMessageIdStandingInForEventId() throws Exception {
+        List<String> messageIds = new CopyOnWriteArrayList<>();
+        start(SessionMode.CLIENT_ACKNOWLEDGE, settings().missingId(MissingIdPolicy.MESSAGE_ID).maxAttempts(1),
+                message -> {
+                    messageIds.add(TestListeners.messageIdOf(message));
+                    throw new IllegalStateException("fails");
+                });
+
+        activeMq.publish(queue, Map.of(), "no event id");
+
+        await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
+        awaitDrained(queue);
+        assertThat(activeMq.deadLettersFrom(queue).get(0)
+                .getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY))
+                .isEqualTo("max-attempts: the listener failed its last allowed attempt (max-attempts 1) at message id "
+                        + messageIds.get(0));
+        assertThat(messageIds).hasSize(1);
+    }
+
+    @Test
+    void shouldEscapeIdInReasonAndLogLineWhenIdHoldsLineBreak() throws Exception {
+        start(SessionMode.CLIENT_ACKNOWLEDGE, settings().maxAttempts(1), alwaysFailing());
+
+        List<String> lines = TestLogs.during(DeduplicatingMessageListener.class.getPackageName(), () -> {
+            activeMq.publish(queue, Map.of(HEADER, "E-1\nINFO forged"), "body");
+            await().atMost(SETTLE).until(() -> activeMq.deadLettersFrom(queue).size() == 1);
+            awaitDrained(queue);
+        });
+
+        String reason = "max-attempts: the listener failed its last allowed attempt "
+                + "(max-attempts 1) at event id E-1\\nINFO forged";
+        assertThat(activeMq.deadLettersFrom(queue).get(0)
+                .getStringProperty(DeduplicatingMessageListener.REJECT_REASON_PROPERTY)).isEqualTo(reason);
+        assertThat(TestLogs.messages(lines, "INFO")).singleElement().asString()
+                .startsWith("Sent a copy of rejected message ").endsWith(" to dead-letter queue 'ActiveMQ.DLQ': "
+                        + reason);
     }
 
     @Test

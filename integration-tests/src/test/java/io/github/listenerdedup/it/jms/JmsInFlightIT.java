@@ -3,11 +3,14 @@ package io.github.listenerdedup.it.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.listenerdedup.core.ClaimKey;
 import io.github.listenerdedup.core.ClaimResult;
 import io.github.listenerdedup.core.ClaimState;
+import io.github.listenerdedup.core.ClaimStore;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
+import io.github.listenerdedup.core.ForwardingClaimStore;
 import io.github.listenerdedup.core.OwnerToken;
 import io.github.listenerdedup.jms.DeduplicatingMessageListener;
 import io.github.listenerdedup.jms.JmsDeduplication;
@@ -20,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,9 +37,13 @@ import org.springframework.jms.listener.SessionAwareMessageListener;
  * recovered), which spends one of {@code maximumRedeliveries}, and acknowledged as a duplicate once the first copy
  * completes. Against a consumer that died holding the claim, the redeliveries must outlast the lease:
  * {@code (maximumRedeliveries + 1) x inFlightWait} longer than the lease lets the event run once the lease ran out;
- * fewer dead-letter it unhandled.
+ * fewer dead-letter it unhandled. A live handler that outlives its lease keeps its claim by renewal, so the copy on
+ * another consumer never runs.
  */
 class JmsInFlightIT extends ActiveMqTestBase {
+
+    /** Renewals come every third of a lease of 1 s: the seventh comes after more than 2 s. */
+    private static final int RENEWALS_PAST_TWO_SECONDS = 7;
 
     private final List<Integer> deliveryCounts = new CopyOnWriteArrayList<>();
     private final String queue = EmbeddedActiveMq.uniqueQueue("in-flight");
@@ -114,8 +122,41 @@ class JmsInFlightIT extends ActiveMqTestBase {
         assertThat(stateOf("E-orphan")).isEqualTo(ClaimState.IN_PROGRESS);
     }
 
+    @Test
+    void shouldNeverRunSecondCopyWhileRenewalKeepsClaimOfHandlerThatOutlivesItsLease() throws Exception {
+        AtomicInteger renewals = new AtomicInteger();
+        ClaimStore countingRenewals = new ForwardingClaimStore(store) {
+            @Override
+            public boolean renew(ClaimKey key, OwnerToken token, Duration lease) {
+                renewals.incrementAndGet();
+                return super.renew(key, token, lease);
+            }
+        };
+        DedupSettings.Builder settings = settings().lease(Duration.ofSeconds(1)).leaseRenewal(true)
+                .inFlightWait(Duration.ofMillis(500));
+        start(SessionMode.TRANSACTED, 2, new Deduplicator(settings.build(), countingRenewals, outcomes), 20);
+
+        publishCopies();
+        await().atMost(SETTLE).until(() -> renewals.get() >= RENEWALS_PAST_TWO_SECONDS
+                && outcomes.of(DeliveryOutcome.IN_FLIGHT_REQUEUED) >= 2);
+
+        assertThat(runs.startsOf("E-in-flight")).as("the second copy was held and rolled back, never run")
+                .isEqualTo(1);
+        assertThat(stateOf("E-in-flight")).isEqualTo(ClaimState.IN_PROGRESS);
+        finishFirstCopy.countDown();
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.DUPLICATE) == 1);
+        awaitDrained(queue);
+        assertThat(runs.startsOf("E-in-flight")).isEqualTo(1);
+        assertThat(outcomes.of(DeliveryOutcome.LEASE_LOST)).isZero();
+        assertThat(stateOf("E-in-flight")).isEqualTo(ClaimState.COMPLETED);
+        assertThat(activeMq.deadLettersFrom(queue)).isEmpty();
+    }
+
     private void start(SessionMode mode, int consumers, DedupSettings.Builder settings, int maximumRedeliveries) {
-        Deduplicator deduplicator = new Deduplicator(settings.build(), store, outcomes);
+        start(mode, consumers, new Deduplicator(settings.build(), store, outcomes), maximumRedeliveries);
+    }
+
+    private void start(SessionMode mode, int consumers, Deduplicator deduplicator, int maximumRedeliveries) {
         DefaultMessageListenerContainer container = activeMq.container(queue, consumers, blockingFirstCopy(), mode);
         container.setConnectionFactory(activeMq.connectionFactory(maximumRedeliveries));
         DeduplicatingMessageListener decorator = JmsDeduplication.applyTo(container, deduplicator);

@@ -2,6 +2,7 @@ package io.github.listenerdedup.it.jms;
 
 import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.jms.DeduplicatingSessionListener;
+import io.github.listenerdedup.jms.SessionMessageListener;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
@@ -47,8 +48,28 @@ final class PlainConsumers implements AutoCloseable {
     PlainConsumers add(String queue, SessionMode mode, MessageListener listener, Deduplicator deduplicator)
             throws JMSException {
         Session session = mode.createSession(connection);
+        return add(session, queue, DeduplicatingSessionListener.of(session, listener, deduplicator));
+    }
+
+    /**
+     * Adds a consumer on a queue in a session of its own, with its listener, which is handed the session,
+     * decorated.
+     *
+     * @param queue        the queue
+     * @param mode         the session's mode
+     * @param listener     the listener
+     * @param deduplicator decides each delivery
+     * @return this
+     */
+    PlainConsumers add(String queue, SessionMode mode, SessionMessageListener listener, Deduplicator deduplicator)
+            throws JMSException {
+        Session session = mode.createSession(connection);
+        return add(session, queue, DeduplicatingSessionListener.of(session, listener, deduplicator));
+    }
+
+    private PlainConsumers add(Session session, String queue, DeduplicatingSessionListener decorated)
+            throws JMSException {
         MessageConsumer consumer = session.createConsumer(new ActiveMQQueue(queue + "?consumer.prefetchSize=1"));
-        DeduplicatingSessionListener decorated = DeduplicatingSessionListener.of(session, listener, deduplicator);
         listeners.add(decorated);
         consumer.setMessageListener(decorated);
         return this;

@@ -56,6 +56,15 @@ final class TestListeners {
         return property(message, DedupSettings.DEFAULT_HEADER_NAME);
     }
 
+    /** @return the {@code JMSMessageID} of a message */
+    static String messageIdOf(Message message) {
+        try {
+            return message.getJMSMessageID();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @return a property of a message as text, or {@code null} */
     static String property(Message message, String name) {
         try {

@@ -25,7 +25,18 @@ final class TestLogs {
      * @return one line per event, as {@code LEVEL logger - message}
      */
     static List<String> during(Class<?> source, Step step) {
-        String captured = CapturedLogs.during(source, () -> {
+        return during(source.getName(), step);
+    }
+
+    /**
+     * Runs a step and returns the lines a logger, and the loggers below it, wrote meanwhile, from any thread.
+     *
+     * @param loggerName the logger's name, for example a package's
+     * @param step       the step
+     * @return one line per event, as {@code LEVEL logger - message}
+     */
+    static List<String> during(String loggerName, Step step) {
+        String captured = CapturedLogs.during(loggerName, () -> {
             try {
                 step.run();
             } catch (RuntimeException | Error e) {
