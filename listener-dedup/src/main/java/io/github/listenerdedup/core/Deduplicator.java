@@ -29,6 +29,8 @@ public final class Deduplicator implements AutoCloseable {
     /** The MDC key that holds the event id while its handler runs. */
     public static final String MDC_EVENT_ID = "eventId";
 
+    private static final ThreadLocal<String> CURRENT_EVENT_ID = new ThreadLocal<>();
+
     private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
     private static final int RENEWAL_THREADS = 2;
 
@@ -241,7 +243,9 @@ public final class Deduplicator implements AutoCloseable {
             throws Throwable {
         log.debug("Claimed {} (attempt {})", key, attempt);
         String previousMdc = MDC.get(MDC_EVENT_ID);
+        String previousId = CURRENT_EVENT_ID.get();
         MDC.put(MDC_EVENT_ID, LogText.escape(key.eventId()));
+        CURRENT_EVENT_ID.set(key.eventId());
         try (LeaseRenewal ignored = startRenewal(key, token)) {
             invocation.proceed();
         } catch (Throwable failure) {
@@ -252,6 +256,7 @@ public final class Deduplicator implements AutoCloseable {
             throw failure;
         } finally {
             restoreMdc(previousMdc);
+            restoreCurrentId(previousId);
         }
         return completeAfterSuccess(key, token);
     }
@@ -265,6 +270,24 @@ public final class Deduplicator implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             log.warn("Running {} without lease renewal: this deduplicator was closed", key);
             return null;
+        }
+    }
+
+    /**
+     * The event id whose handler runs on this thread, for adapters that log a handler's failure; it does not
+     * depend on the logging backend keeping the MDC.
+     *
+     * @return the id as read from the delivery, or {@code null} outside a claimed handler
+     */
+    public static String currentEventId() {
+        return CURRENT_EVENT_ID.get();
+    }
+
+    private static void restoreCurrentId(String previous) {
+        if (previous == null) {
+            CURRENT_EVENT_ID.remove();
+        } else {
+            CURRENT_EVENT_ID.set(previous);
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.aopalliance.intercept.MethodInvocation;
-import org.slf4j.MDC;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.ImmediateRequeueAmqpException;
 import org.springframework.amqp.core.Message;
@@ -152,7 +151,7 @@ final class AutoDeliveries {
         Throwable failure;
 
         void proceed(MethodInvocation invocation) throws Throwable {
-            eventId = MDC.get(Deduplicator.MDC_EVENT_ID);
+            eventId = Deduplicator.currentEventId();
             try {
                 invocation.proceed();
             } catch (Throwable thrown) {

@@ -477,6 +477,16 @@ class DeduplicatorTest {
     }
 
     @Test
+    void shouldTellAdaptersTheRunningEventIdWhateverTheLoggingBackend() throws Throwable {
+        AtomicReference<String> seen = new AtomicReference<>();
+
+        deduplicator().process(delivery("E1\n"), () -> seen.set(Deduplicator.currentEventId()));
+
+        assertThat(seen).hasValue("E1\n");
+        assertThat(Deduplicator.currentEventId()).isNull();
+    }
+
+    @Test
     void shouldRestoreCallersMdcValueAfterHandler() throws Throwable {
         MDC.put(Deduplicator.MDC_EVENT_ID, "outer");
         try {
