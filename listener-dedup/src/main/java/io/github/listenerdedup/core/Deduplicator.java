@@ -2,8 +2,6 @@ package io.github.listenerdedup.core;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,12 +30,11 @@ public final class Deduplicator implements AutoCloseable {
     private static final ThreadLocal<String> CURRENT_EVENT_ID = new ThreadLocal<>();
 
     private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
-    private static final int RENEWAL_THREADS = 2;
 
     private final DedupSettings settings;
     private final ClaimStore givenStore;
     private final ClaimStore store;
-    private final ScheduledThreadPoolExecutor renewals;
+    private volatile boolean closed;
     private final OutcomeListener outcomeListener;
     private final EventIdReader idReader;
     private final StoreHealth storeHealth;
@@ -72,7 +69,6 @@ public final class Deduplicator implements AutoCloseable {
         this.store = settings.storeRetry().maxAttempts() > 1 && !(store instanceof RetryingClaimStore)
                 ? new RetryingClaimStore(store, settings.storeRetry())
                 : store;
-        this.renewals = settings.leaseRenewal() ? renewalScheduler(settings.group()) : null;
         this.outcomeListener = Objects.requireNonNull(outcomeListener, "outcomeListener");
         this.idReader = new EventIdReader(settings.maxIdLength());
         this.storeHealth = new StoreHealth(settings.group());
@@ -91,13 +87,12 @@ public final class Deduplicator implements AutoCloseable {
     }
 
     /**
-     * Stops the background lease renewal. Call it when the listener stops for good; the store stays open.
+     * Stops renewing leases for handlers that start from now on. Renewals run on two daemon threads shared by every
+     * deduplicator, so a deduplicator that is never closed holds no thread of its own; the store stays open.
      */
     @Override
     public void close() {
-        if (renewals != null) {
-            renewals.shutdownNow();
-        }
+        closed = true;
     }
 
     /**
@@ -262,15 +257,10 @@ public final class Deduplicator implements AutoCloseable {
     }
 
     LeaseRenewal startRenewal(ClaimKey key, OwnerToken token) {
-        if (renewals == null || renewals.isShutdown()) {
+        if (!settings.leaseRenewal() || closed) {
             return null;
         }
-        try {
-            return new LeaseRenewal(renewals, givenStore, key, token, settings.lease());
-        } catch (RejectedExecutionException e) {
-            log.warn("Running {} without lease renewal: this deduplicator was closed", key);
-            return null;
-        }
+        return new LeaseRenewal(RenewalScheduler.SHARED, givenStore, key, token, settings.lease());
     }
 
     /**
@@ -302,8 +292,13 @@ public final class Deduplicator implements AutoCloseable {
     DeliveryOutcome discardAfterLastAttempt(ClaimKey key, OwnerToken token, int attempt, Throwable failure) {
         log.warn("Dead-lettering {} after {} failed attempts (max-attempts {}); its claim is discarded so a replay "
                 + "starts afresh", key, attempt, settings.maxAttempts(), failure);
-        if (!discardQuietly(key, token)) {
-            log.warn("Could not discard the claim of {}; it expires after its lease of {}", key, settings.lease());
+        try {
+            store.discard(key, token);
+            storeHealth.succeeded();
+        } catch (RuntimeException e) {
+            noteStoreFailure(e);
+            log.warn("Could not discard the claim of {}: {}; it expires after its lease of {}", key, describe(e),
+                    settings.lease());
         }
         return report(key.eventId(), DeliveryOutcome.MAX_ATTEMPTS);
     }
@@ -403,16 +398,6 @@ public final class Deduplicator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static ScheduledThreadPoolExecutor renewalScheduler(String group) {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(RENEWAL_THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "dedup-lease-renewal-" + group);
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        return scheduler;
     }
 
     private DeliveryOutcome runWithoutClaim(String eventId, ListenerInvocation invocation) throws Throwable {
