@@ -7,6 +7,7 @@ import io.github.listenerdedup.core.EventIdResolver;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -61,6 +62,7 @@ public final class DeduplicatingAdvice implements MethodInterceptor {
     private final Deduplicator deduplicator;
     private final DeliveryIds ids;
     private final AtomicReference<ContainerView> container = new AtomicReference<>();
+    private final AtomicBoolean uninstalledWarning = new AtomicBoolean();
     private final AutoDeliveries auto = new AutoDeliveries(this);
     private final ManualDeliveries manual = new ManualDeliveries(this);
 
@@ -105,6 +107,15 @@ public final class DeduplicatingAdvice implements MethodInterceptor {
         return view == null ? null : view.name();
     }
 
+    private void warnOnceNotInstalled() {
+        if (uninstalledWarning.compareAndSet(false, true)) {
+            log.warn("A DeduplicatingAdvice for group '{}' runs in a container it was not installed on by "
+                    + "RabbitDeduplication: it settles deliveries as under AUTO acknowledgement, and under MANUAL "
+                    + "acknowledgement duplicates would stay unacknowledged; install it with "
+                    + "RabbitDeduplication.applyTo", deduplicator.settings().group());
+        }
+    }
+
     /**
      * Decides one delivery, or one batch, when the container invokes its listener; any other call passes through.
      *
@@ -119,6 +130,9 @@ public final class DeduplicatingAdvice implements MethodInterceptor {
         }
         Object[] arguments = invocation.getArguments();
         ContainerView view = container.get();
+        if (view == null) {
+            warnOnceNotInstalled();
+        }
         boolean manualAck = view != null && view.isManualAck();
         Channel channel = (Channel) arguments[ListenerArguments.CHANNEL];
         Object data = arguments[ListenerArguments.DATA];

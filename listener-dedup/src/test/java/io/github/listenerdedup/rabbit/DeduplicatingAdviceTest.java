@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.impl.LongStringHelper;
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
 import io.github.listenerdedup.core.Deduplicator;
@@ -39,6 +40,24 @@ class DeduplicatingAdviceTest {
         assertThat(returned).isNull();
         assertThat(call.runs()).isEqualTo(1);
         assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldWarnOnceWhenAdviceRunsWithoutHavingBeenInstalled() {
+        DeduplicatingAdvice advice = advice(settings().build());
+
+        String logs = CapturedLogs.during(DeduplicatingAdvice.class, () -> {
+            for (String id : List.of("E1", "E2")) {
+                try {
+                    advice.invoke(ListenerCall.succeeding(message(id)));
+                } catch (Throwable e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+
+        assertThat(logs.lines().filter(line -> line.startsWith("WARN"))).hasSize(1)
+                .allMatch(line -> line.contains("runs in a container it was not installed on by RabbitDeduplication"));
     }
 
     @Test
