@@ -41,7 +41,7 @@ class StoreOutageIT extends FaultCaseSupport {
                 outcomes);
         startConsumer(deduplicator, deliveryCountingListener());
         publish("E6-before");
-        await().atMost(SETTLE).until(() -> runs.successesOf("E6-before") == 1);
+        await().atMost(SETTLE).until(() -> outcomes.of(DeliveryOutcome.PROCESSED) == 1);
 
         String logs = CapturedLogs.during(LIBRARY_LOGGER, () -> {
             redis.stop();

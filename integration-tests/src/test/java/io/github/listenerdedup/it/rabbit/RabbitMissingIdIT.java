@@ -3,8 +3,10 @@ package io.github.listenerdedup.it.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.listenerdedup.CapturedLogs;
 import io.github.listenerdedup.core.ClaimState;
 import io.github.listenerdedup.core.DedupSettings;
+import io.github.listenerdedup.core.Deduplicator;
 import io.github.listenerdedup.core.DeliveryOutcome;
 import io.github.listenerdedup.core.MissingIdPolicy;
 import io.github.listenerdedup.it.rabbit.RabbitTestBroker.TestQueue;
@@ -16,15 +18,15 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 /**
- * C11: a delivery without a usable id is rejected to the dead-letter queue and nothing is claimed; with the
- * message-id fallback, the AMQP {@code message_id} identifies it.
+ * C11: a delivery without a usable id is rejected to the dead-letter queue and nothing is claimed, even when it
+ * carries an AMQP {@code message_id}; with the message-id fallback, the {@code message_id} identifies it.
  */
 class RabbitMissingIdIT extends RabbitCaseSupport {
 
     private static final String HEADER = DedupSettings.DEFAULT_HEADER_NAME;
 
     @Test
-    void shouldRejectToDeadLetterWithoutClaimingWhenIdIsMissingEmptyOrBlank() {
+    void shouldRejectToDeadLetterWithoutClaimingWhenIdIsMissingEmptyOrBlankEvenWithMessageId() {
         TestQueue queue = broker.declareQueue("c11");
         start(queue, settings().build());
 
@@ -33,10 +35,18 @@ class RabbitMissingIdIT extends RabbitCaseSupport {
         broker.publish(queue, Map.of(HEADER, "   "), "blank");
 
         await().atMost(SETTLE_TIMEOUT).until(() -> broker.deadLetterCount(queue) == 3);
+        String logs = CapturedLogs.during(Deduplicator.class, () -> {
+            publishWithMessageId(queue, "M11");
+            await().atMost(SETTLE_TIMEOUT).until(() -> broker.deadLetterCount(queue) == 4);
+        });
         await().atMost(SETTLE_TIMEOUT).until(() -> broker.isDrained(queue));
         assertThat(runs.totalStarts()).isZero();
         assertThat(store.claimCalls()).isZero();
-        assertThat(outcomeCount(DeliveryOutcome.REJECTED_ID)).isEqualTo(3);
+        assertThat(outcomeCount(DeliveryOutcome.REJECTED_ID)).isEqualTo(4);
+        assertThat(logs.lines().filter(line -> !line.startsWith("DEBUG")))
+                .as("the message id is no fallback under the default policy").containsExactly(
+                "ERROR io.github.listenerdedup.core.Deduplicator - Rejected delivery for group " + group
+                        + ": the event id in '" + HEADER + "' is MISSING (no value)");
     }
 
     @Test

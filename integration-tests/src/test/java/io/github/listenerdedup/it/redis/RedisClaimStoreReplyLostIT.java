@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the server but its reply never reaches the caller, because the server stalls past the client timeout
  * ({@code DEBUG SLEEP}) or the connection is dropped right after the command ran ({@code CLIENT KILL}). The call,
  * retried with the same token, must give the answer the first call would have given, and leave the key with the
- * right owner and state.
+ * right owner and state. Each test first loads the scripts, so the call whose reply is lost really runs on the
+ * server instead of answering {@code NOSCRIPT}.
  */
 class RedisClaimStoreReplyLostIT {
 
@@ -68,8 +69,20 @@ class RedisClaimStoreReplyLostIT {
         server.close();
     }
 
+    /**
+     * Loads the scripts by running each once on another key, so the call whose reply is lost runs its script rather
+     * than answering {@code NOSCRIPT}, and then resets the statistics.
+     */
     @BeforeEach
-    void resetStatistics() {
+    void warmScriptCacheAndResetStatistics() {
+        try (RedisClaimStore warmUp = RedisClaimStore.connect(server.uri(""))) {
+            ClaimKey completed = new ClaimKey("dedup", group, "warm-up-completed");
+            ClaimKey released = new ClaimKey("dedup", group, "warm-up-released");
+            assertThat(warmUp.claim(completed, token, "fp", LEASE).status()).isEqualTo(Status.ACQUIRED);
+            assertThat(warmUp.complete(completed, token, RETENTION)).isTrue();
+            assertThat(warmUp.claim(released, token, "fp", LEASE).status()).isEqualTo(Status.ACQUIRED);
+            assertThat(warmUp.release(released, token, RETENTION)).isTrue();
+        }
         admin.commands().configResetstat();
     }
 
@@ -85,7 +98,9 @@ class RedisClaimStoreReplyLostIT {
             storeConnection.sleepServerAsync(STALL);
             Object answer = call(operation, store);
 
-            assertThat(admin.calls("evalsha") - callsBefore).as("the late call and its retry both ran").isEqualTo(2);
+            assertThat(admin.calls("evalsha") - callsBefore).as("the late call and its retry both ran")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(admin.calls("eval")).as("scripts sent by source: the cache was warm").isZero();
             assertAnsweredAndOwned(operation, answer, store);
         }
     }
@@ -107,7 +122,9 @@ class RedisClaimStoreReplyLostIT {
 
             assertThat(killed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("clients killed").isEqualTo(1);
             Object result = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(admin.calls("evalsha") - callsBefore).as("the dropped call and its retry both ran").isEqualTo(2);
+            assertThat(admin.calls("evalsha") - callsBefore).as("the dropped call and its retry both ran")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(admin.calls("eval")).as("scripts sent by source: the cache was warm").isZero();
             assertAnsweredAndOwned(operation, result, store);
         }
     }
