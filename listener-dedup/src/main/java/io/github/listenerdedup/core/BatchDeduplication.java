@@ -13,6 +13,18 @@ import org.slf4j.LoggerFactory;
  * Decides the deliveries of one batch for a {@link Deduplicator}: reads every id, claims the new ones in one call
  * of {@link ClaimStore#claimAll}, takes duplicates out, holds while other deliveries run some of the ids, runs the
  * listener once on what is left, and completes or releases each claim afterwards. One instance serves one batch.
+ *
+ * <p>The leases of claims won early are not renewed while the batch is held for ids that other deliveries run (or
+ * for a store that cannot be reached): renewal starts only when the listener runs. So once the batch holds a claim,
+ * the hold lasts at most a third of the lease, however long the in-flight wait; the ids still held elsewhere are
+ * then requeued, and a batch settled as a whole gives its claims back. So every claim still has about two thirds of
+ * its lease left when the listener starts and its renewal begins.
+ *
+ * <p>A batch claim that fails with any runtime exception, not only {@link StoreUnavailableException}, is treated
+ * as an outage: the pipelined call may have written some or all of its claims before it failed, so the batch
+ * claims again with the same tokens while the hold lasts, and when it gives up it discards every claim the failed
+ * call may have written (with the batch's own tokens) and decides those deliveries as
+ * {@link DeliveryOutcome#STORE_UNAVAILABLE} (or runs them without claims under fail-open).
  */
 final class BatchDeduplication {
 
@@ -22,6 +34,8 @@ final class BatchDeduplication {
     private final DedupSettings settings;
     private final BatchSettlement mode;
     private final List<Item> items = new ArrayList<>();
+    private boolean claimsHeld;
+    private boolean claimFailedUnexpectedly;
 
     BatchDeduplication(Deduplicator deduplicator, List<IncomingDelivery> deliveries, BatchSettlement mode) {
         this.deduplicator = deduplicator;
@@ -77,6 +91,7 @@ final class BatchDeduplication {
                 continue;
             }
             pending = heldBack(pending, results);
+            boundHoldByLease(hold);
             if (pending.isEmpty() || isBlocked()) {
                 break;
             }
@@ -85,9 +100,17 @@ final class BatchDeduplication {
             }
         }
         for (Item item : pending) {
-            log.warn("Requeued delivery of {}: another delivery still holds the claim after waiting {}", item.key,
-                    settings.inFlightWait());
+            log.warn("Requeued delivery of {}: another delivery still holds the claim after holding the batch for "
+                    + "at most {}", item.key, settings.inFlightWait());
             item.decide(deduplicator.report(item.eventId, DeliveryOutcome.IN_FLIGHT_REQUEUED));
+        }
+    }
+
+    /** Once the batch holds a claim, its unrenewed lease bounds the hold to a third of the lease. */
+    private void boundHoldByLease(Hold hold) {
+        if (!claimsHeld && items.stream().anyMatch(Item::isClaimed)) {
+            claimsHeld = true;
+            hold.endWithin(settings.lease().dividedBy(3));
         }
     }
 
@@ -102,7 +125,21 @@ final class BatchDeduplication {
         } catch (StoreUnavailableException e) {
             deduplicator.storeHealth().failed(e);
             return null;
+        } catch (RuntimeException e) {
+            unexpectedClaimFailure(e, pending.size());
+            return null;
         }
+    }
+
+    private void unexpectedClaimFailure(RuntimeException e, int pending) {
+        if (claimFailedUnexpectedly) {
+            log.debug("Batch claim of {} ids failed again: {}", pending, e.toString());
+            return;
+        }
+        claimFailedUnexpectedly = true;
+        deduplicator.noteStoreFailure(e);
+        log.warn("Batch claim of {} ids failed; it may have written some claims, which are claimed again with the "
+                + "same tokens or given back, and the batch is decided as for an unreachable store", pending);
     }
 
     /** @return {@code true} to claim again after the pause, {@code false} when the pending items are decided */

@@ -170,6 +170,9 @@ public final class Deduplicator implements AutoCloseable {
      * duplicates out (also copies of one id within the batch), holds while another delivery runs one of them, and
      * runs the listener once on the rest. Every claim is completed when the listener succeeds and released when it
      * fails; how a failure, a requeue or a rejection of one delivery spreads to the others follows the settlement.
+     * Claims won are not renewed before the listener runs, so once the batch holds one, it is held for at most a
+     * third of the lease; the ids still in flight elsewhere are then requeued. A batch claim failing with any runtime
+     * exception is decided as for an unreachable store, after giving back every claim it may have written.
      *
      * @param deliveries the deliveries' id values, in the order of the batch
      * @param settlement whether the broker adapter settles the batch as a whole or each delivery on its own

@@ -14,13 +14,22 @@ final class Hold {
 
     private final Pacer pacer;
     private final LongSupplier nanoTime;
-    private final long deadline;
+    private long deadline;
     private long nextPause = FIRST_PAUSE.toNanos();
 
     Hold(Duration wait, Pacer pacer, LongSupplier nanoTime) {
         this.pacer = pacer;
         this.nanoTime = nanoTime;
         this.deadline = nanoTime.getAsLong() + wait.toNanos();
+    }
+
+    /**
+     * Ends the hold no later than the given time from now; a hold that ends sooner already is left as it is.
+     *
+     * @param wait the longest the hold may still last
+     */
+    void endWithin(Duration wait) {
+        deadline = Math.min(deadline, nanoTime.getAsLong() + wait.toNanos());
     }
 
     /**

@@ -56,7 +56,9 @@ final class AutoDeliveries {
      * listener rejects or nacks on its own (as Spring AMQP's batch adapter does with one it cannot convert) leaves
      * the batch with its claim released. The container acknowledges or nacks the rest with one call naming the
      * batch's last delivery tag, so when the listener settled that one itself, the advice acknowledges the others
-     * itself and has the container settle the last one as the listener asked.
+     * itself and has the container settle the last one as the listener asked. Should deduplication fail to decide
+     * the batch with a runtime exception, the container requeues the whole batch once, and what the listener asked
+     * for its own deliveries is dropped.
      */
     Object batch(MethodInvocation invocation, Channel channel, List<Message> messages) throws Throwable {
         String listener = advice.describe(messages.get(0));
@@ -65,13 +67,19 @@ final class AutoDeliveries {
         ListenerArguments.set(invocation, ListenerArguments.CHANNEL, settling.channel());
         List<IncomingDelivery> deliveries = messages.stream().map(message -> advice.ids().of(message, listener))
                 .toList();
-        BatchOutcome outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.WHOLE_BATCH,
-                positions -> {
-                    List<Message> given = positions.stream().map(messages::get).toList();
-                    ListenerArguments.set(invocation, ListenerArguments.DATA, given);
-                    BatchResults.during(given, false, invocation::proceed);
-                    return refusedByListener(positions, settling, tags);
-                });
+        BatchOutcome outcome;
+        try {
+            outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.WHOLE_BATCH, positions -> {
+                List<Message> given = positions.stream().map(messages::get).toList();
+                ListenerArguments.set(invocation, ListenerArguments.DATA, given);
+                BatchResults.during(given, false, invocation::proceed);
+                return refusedByListener(positions, settling, tags);
+            });
+        } catch (RuntimeException e) {
+            settling.decided();
+            throw new ImmediateRequeueAmqpException("Requeued the whole batch of " + messages.size() + " on "
+                    + listener + ": deduplication failed to decide it", e);
+        }
         logFailures(messages, outcome);
         ListenerSettlements own = new ListenerSettlements(settling, tags, listener);
         own.sendRefusalsBeforeLastTag();

@@ -29,7 +29,8 @@ import org.springframework.amqp.core.MessageProperties;
  * sent after the claim is completed, and a listener that nacks or rejects its own delivery gets its claim released.
  * Exactly one settlement is sent per delivery tag, and no exception reaches the container, so that neither the
  * container nor its error handler settles a delivery a second time; {@code java.lang.Error} propagates unsettled.
- * Every delivery of a consumer batch is settled by the advice, each on its own.
+ * Every delivery of a consumer batch is settled by the advice, each on its own; should deduplication fail to decide
+ * a batch with a runtime exception, every delivery tag of the batch is nacked with requeue, once.
  */
 final class ManualDeliveries {
 
@@ -84,17 +85,22 @@ final class ManualDeliveries {
         Set<Long> handed = new HashSet<>();
         Set<Integer> reported = new HashSet<>();
         Map<Integer, Throwable> causes = new HashMap<>();
-        BatchOutcome outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.PER_DELIVERY,
-                positions -> {
-                    List<Message> given = positions.stream().map(messages::get).toList();
-                    positions.forEach(position -> handed.add(tags.get(position)));
-                    ListenerArguments.set(invocation, ListenerArguments.DATA, given);
-                    Map<Integer, ItemFailure> results = BatchResults.during(given, true, invocation::proceed);
-                    results.keySet().forEach(index -> reported.add(positions.get(index)));
-                    Map<Integer, ItemFailure> failures = byPosition(positions, results, settling, tags);
-                    failures.forEach((position, failure) -> causes.put(position, failure.cause()));
-                    return failures;
-                });
+        BatchOutcome outcome;
+        try {
+            outcome = advice.deduplicator().processBatch(deliveries, BatchSettlement.PER_DELIVERY, positions -> {
+                List<Message> given = positions.stream().map(messages::get).toList();
+                positions.forEach(position -> handed.add(tags.get(position)));
+                ListenerArguments.set(invocation, ListenerArguments.DATA, given);
+                Map<Integer, ItemFailure> results = BatchResults.during(given, true, invocation::proceed);
+                results.keySet().forEach(index -> reported.add(positions.get(index)));
+                Map<Integer, ItemFailure> failures = byPosition(positions, results, settling, tags);
+                failures.forEach((position, failure) -> causes.put(position, failure.cause()));
+                return failures;
+            });
+        } catch (RuntimeException e) {
+            requeueUndecided(settling, tags, messages.get(0), e);
+            return null;
+        }
         Map<Long, List<Integer>> positionsByTag = new LinkedHashMap<>();
         for (int i = 0; i < tags.size(); i++) {
             positionsByTag.computeIfAbsent(tags.get(i), tag -> new ArrayList<>()).add(i);
@@ -107,6 +113,14 @@ final class ManualDeliveries {
             throw error;
         }
         return null;
+    }
+
+    /** Requeues every delivery of a batch that deduplication failed to decide, each tag once. */
+    private void requeueUndecided(SettlingChannel settling, List<Long> tags, Message first, RuntimeException e) {
+        log.error("Requeued a batch of {} deliveries on {}: deduplication failed to decide it", tags.size(),
+                advice.describe(first), e);
+        tags.stream().distinct().forEach(tag -> settling.nack(tag, true));
+        settling.decided();
     }
 
     private static Map<Integer, ItemFailure> byPosition(List<Integer> positions, Map<Integer, ItemFailure> reported,

@@ -228,6 +228,91 @@ class BatchDeduplicationTest {
         assertThat(outcomesOf(outcome)).containsOnly(DeliveryOutcome.PROCESSED);
     }
 
+    @Test
+    void shouldGiveBackEveryClaimAndRequeueBatchWhenBatchClaimFailsUnexpectedlyAfterWriting() {
+        store.claimAllsFailingAfterWriting.set(1_000);
+
+        BatchOutcome outcome = process(BatchSettlement.WHOLE_BATCH, succeeding(), "E1", "E2");
+
+        assertThat(runs).isEmpty();
+        assertThat(outcomesOf(outcome)).containsOnly(DeliveryOutcome.STORE_UNAVAILABLE);
+        assertThat(outcome.settlement()).isEqualTo(Settlement.REQUEUE);
+        assertThat(outcome.failure()).isNull();
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.ABSENT);
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.ABSENT);
+    }
+
+    @Test
+    void shouldRequeueEachDeliveryAndGiveBackClaimsWhenBatchClaimFailsUnexpectedlyAndSettledOnItsOwn() {
+        store.claimAllsFailingAfterWriting.set(1_000);
+
+        BatchOutcome outcome = process(BatchSettlement.PER_DELIVERY, succeeding(), "E1", "E2");
+
+        assertThat(runs).isEmpty();
+        assertThat(outcome.items()).extracting(ItemOutcome::outcome, ItemOutcome::settlement).containsOnly(
+                tuple(DeliveryOutcome.STORE_UNAVAILABLE, Settlement.REQUEUE));
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.ABSENT);
+        assertThat(stateOf("E2")).isEqualTo(ClaimState.ABSENT);
+    }
+
+    @Test
+    void shouldClaimAgainWithSameTokensAndRunWhenBatchClaimFailsUnexpectedlyOnce() {
+        store.claimAllsFailingAfterWriting.set(1);
+
+        BatchOutcome outcome = process(BatchSettlement.WHOLE_BATCH, succeeding(), "E1", "E2");
+
+        assertThat(runs).containsExactly(List.of(0, 1));
+        assertThat(outcomesOf(outcome)).containsOnly(DeliveryOutcome.PROCESSED);
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldEndHoldWithinThirdOfLeaseAndGiveBackClaimsWhenBatchHoldsClaimsSettledAsWhole() {
+        settings.lease(Duration.ofSeconds(3));
+        OwnerToken holder = claimElsewhere("E2");
+        long start = time.getAsLong();
+        completeAfter(Duration.ofSeconds(4), "E2", holder);
+
+        BatchOutcome outcome = process(BatchSettlement.WHOLE_BATCH, succeeding(), "E1", "E2");
+
+        assertThat(runs).isEmpty();
+        assertThat(outcomesOf(outcome)).containsOnly(DeliveryOutcome.IN_FLIGHT_REQUEUED);
+        assertThat(Duration.ofNanos(time.getAsLong() - start)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.ABSENT);
+    }
+
+    @Test
+    void shouldRunClaimedIdsBeforeTheirLeaseCanExpireWhenHeldIdStaysInFlightAndSettledOnItsOwn() {
+        settings.lease(Duration.ofSeconds(3));
+        OwnerToken holder = claimElsewhere("E2");
+        completeAfter(Duration.ofSeconds(4), "E2", holder);
+        List<ClaimState> atRun = new ArrayList<>();
+        BatchInvocation checking = positions -> {
+            atRun.add(stateOf("E1"));
+            return succeeding().proceed(positions);
+        };
+
+        BatchOutcome outcome = process(BatchSettlement.PER_DELIVERY, checking, "E1", "E2");
+
+        assertThat(runs).containsExactly(List.of(0));
+        assertThat(atRun).containsExactly(ClaimState.IN_PROGRESS);
+        assertThat(outcomesOf(outcome)).containsExactly(DeliveryOutcome.PROCESSED,
+                DeliveryOutcome.IN_FLIGHT_REQUEUED);
+        assertThat(stateOf("E1")).isEqualTo(ClaimState.COMPLETED);
+    }
+
+    @Test
+    void shouldHoldForWholeInFlightWaitWhenBatchHoldsNoClaim() {
+        settings.lease(Duration.ofSeconds(3));
+        OwnerToken holder = claimElsewhere("E2");
+        completeAfter(Duration.ofSeconds(4), "E2", holder);
+
+        BatchOutcome outcome = process(BatchSettlement.WHOLE_BATCH, succeeding(), "E2");
+
+        assertThat(runs).isEmpty();
+        assertThat(outcomesOf(outcome)).containsExactly(DeliveryOutcome.DUPLICATE);
+    }
+
     private BatchOutcome process(BatchSettlement mode, BatchInvocation invocation, String... ids) {
         List<IncomingDelivery> deliveries = Arrays.stream(ids).map(id -> IncomingDelivery.of(id, null)).toList();
         return deduplicator().processBatch(deliveries, mode, invocation);
@@ -263,6 +348,15 @@ class BatchDeduplicationTest {
         return holder;
     }
 
+    private void completeAfter(Duration delay, String eventId, OwnerToken holder) {
+        long due = time.getAsLong() + delay.toNanos();
+        time.onPause(() -> {
+            if (time.getAsLong() >= due) {
+                memory.complete(key(eventId), holder, Duration.ofHours(1));
+            }
+        });
+    }
+
     private ClaimState stateOf(String eventId) {
         return memory.inspect(key(eventId)).state();
     }
@@ -279,20 +373,22 @@ class BatchDeduplicationTest {
         return outcome.items().stream().map(ItemOutcome::outcome).toList();
     }
 
-    /** Counts the batch claims that reach a store, and claims one id after the other. */
+    /** Counts the batch claims that reach a store, and hands each to the store it wraps as one batch claim. */
     private static final class CountingClaimAll extends ForwardingClaimStore {
 
+        private final ClaimStore delegate;
         private final AtomicInteger calls;
 
         private CountingClaimAll(ClaimStore delegate, AtomicInteger calls) {
             super(delegate);
+            this.delegate = delegate;
             this.calls = calls;
         }
 
         @Override
         public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
             calls.incrementAndGet();
-            return super.claimAll(requests, lease);
+            return delegate.claimAll(requests, lease);
         }
     }
 }

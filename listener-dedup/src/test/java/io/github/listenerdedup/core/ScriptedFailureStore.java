@@ -1,12 +1,14 @@
 package io.github.listenerdedup.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A store that is unreachable for a given number of calls of each kind, then passes calls to a real store. A claim
- * can be made to reach the store and lose its reply, and a call can be made to fail with an unexpected error.
+ * can be made to reach the store and lose its reply, and a call can be made to fail with an unexpected error; a
+ * batch claim can be made to write all its claims and then fail as a script error would.
  */
 final class ScriptedFailureStore extends ForwardingClaimStore {
 
@@ -14,6 +16,7 @@ final class ScriptedFailureStore extends ForwardingClaimStore {
     final AtomicInteger failingCompletes = new AtomicInteger();
     final AtomicInteger failingReleases = new AtomicInteger();
     final AtomicInteger claimsLosingReply = new AtomicInteger();
+    final AtomicInteger claimAllsFailingAfterWriting = new AtomicInteger();
     final AtomicReference<RuntimeException> completeError = new AtomicReference<>();
     final AtomicReference<RuntimeException> releaseError = new AtomicReference<>();
 
@@ -27,6 +30,15 @@ final class ScriptedFailureStore extends ForwardingClaimStore {
         ClaimResult result = super.claim(key, token, fingerprint, lease);
         failIfScripted(claimsLosingReply, "claim reply");
         return result;
+    }
+
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests, Duration lease) {
+        List<ClaimResult> results = super.claimAll(requests, lease);
+        if (claimAllsFailingAfterWriting.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("ERR Error running script: wrong kind of value");
+        }
+        return results;
     }
 
     @Override

@@ -281,6 +281,19 @@ class DeduplicatingAdviceTest {
     }
 
     @Test
+    void shouldRequeueWholeBatchOnceWhenDeduplicationFailsToDecideIt() {
+        DeduplicatingAdvice advice = new DeduplicatingAdvice(
+                new Deduplicator(settings().build(), new UnansweredBatchClaimStore(store)));
+        ListenerCall call = ListenerCall.succeeding(List.of(message("E1"), message("E2")));
+
+        assertThatThrownBy(() -> advice.invoke(call))
+                .isInstanceOf(ImmediateRequeueAmqpException.class)
+                .hasMessage("Requeued the whole batch of 2 on queue 'orders': deduplication failed to decide it")
+                .hasCauseInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(call.runs()).isZero();
+    }
+
+    @Test
     void shouldRejectWholeBatchWithoutClaimingWhenOneMessageHasNoId() {
         ListenerCall call = ListenerCall.succeeding(List.of(message("E1"), message(null)));
 

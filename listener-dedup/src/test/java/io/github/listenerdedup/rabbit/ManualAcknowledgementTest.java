@@ -246,6 +246,24 @@ class ManualAcknowledgementTest {
         assertThat(stateOf("E1")).isEqualTo(ClaimState.RELEASED);
     }
 
+    @Test
+    void shouldNackEveryTagOfBatchWithRequeueOnceWhenDeduplicationFailsToDecideIt() throws Throwable {
+        container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> { });
+        container.setConsumerBatchEnabled(true);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        DeduplicatingAdvice advice = RabbitDeduplication.applyTo(container,
+                new Deduplicator(settings, new UnansweredBatchClaimStore(store)));
+        ListenerCall call = ListenerCall.on(channel.channel(), List.of(message("E1", 1), message("E2", 2)),
+                (channel, data) -> channel.basicAck(2, true));
+
+        Object returned = advice.invoke(call);
+
+        assertThat(returned).isNull();
+        assertThat(call.runs()).isZero();
+        assertThat(channel.settlements()).containsExactly("nack 1 multiple=false requeue=true",
+                "nack 2 multiple=false requeue=true");
+    }
+
     private DeduplicatingAdvice installed() {
         if (container.getMessageListener() == null) {
             container.setMessageListener(message -> { });

@@ -151,6 +151,9 @@ class RabbitConsumerBatchIT extends RabbitCaseSupport {
         assertThat(stateOf("E17a")).isEqualTo(ClaimState.COMPLETED);
         assertThat(stateOf("E17c")).isEqualTo(ClaimState.COMPLETED);
         assertThat(stateOf("E17b")).isEqualTo(ClaimState.RELEASED);
+        assertThat(outcomeCount(DeliveryOutcome.PROCESSED)).isEqualTo(2);
+        assertThat(broker.takeDeadLetters(queue)).map(headers -> String.valueOf(headers.get(HEADER)))
+                .as("the event id of the dead-lettered message").containsExactly("E17b");
 
         broker.publish(queue, Map.of(HEADER, "E17a"), "{}");
         await().atMost(SETTLE_TIMEOUT).until(() -> outcomeCount(DeliveryOutcome.DUPLICATE) == 1);

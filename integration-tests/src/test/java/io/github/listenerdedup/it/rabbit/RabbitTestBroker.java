@@ -3,9 +3,11 @@ package io.github.listenerdedup.it.rabbit;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.github.listenerdedup.it.TestServices;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,18 +121,39 @@ final class RabbitTestBroker implements AutoCloseable {
      * @return the messages moved, with the headers they carried
      */
     List<Map<String, Object>> replayDeadLetters(TestQueue queue) {
-        List<Map<String, Object>> replayed = new ArrayList<>();
+        return takeDeadLetters(queue, (channel, response) ->
+                channel.basicPublish("", queue.name(), response.getProps(), response.getBody()));
+    }
+
+    /**
+     * Takes every message off the queue's dead-letter queue.
+     *
+     * @param queue the queue
+     * @return the headers each dead-lettered message carried, in queue order
+     */
+    List<Map<String, Object>> takeDeadLetters(TestQueue queue) {
+        return takeDeadLetters(queue, (channel, response) -> { });
+    }
+
+    private List<Map<String, Object>> takeDeadLetters(TestQueue queue, DeadLetterAction action) {
+        List<Map<String, Object>> taken = new ArrayList<>();
         template.execute(channel -> {
             GetResponse response;
             while ((response = channel.basicGet(queue.deadLetterQueue(), false)) != null) {
-                channel.basicPublish("", queue.name(), response.getProps(), response.getBody());
+                action.apply(channel, response);
                 channel.basicAck(response.getEnvelope().getDeliveryTag(), false);
                 Map<String, Object> headers = response.getProps().getHeaders();
-                replayed.add(headers == null ? Map.of() : Map.copyOf(headers));
+                taken.add(headers == null ? Map.of() : Map.copyOf(headers));
             }
             return null;
         });
-        return replayed;
+        return taken;
+    }
+
+    /** What to do with one dead-lettered message before it is acknowledged. */
+    private interface DeadLetterAction {
+
+        void apply(Channel channel, GetResponse response) throws IOException;
     }
 
     private TestQueue declare(String purpose, boolean durable, Map<String, Object> typeArguments) {
