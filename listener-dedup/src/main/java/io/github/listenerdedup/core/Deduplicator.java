@@ -151,6 +151,9 @@ public final class Deduplicator implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             storeHealth.failed(e);
             return null;
+        } catch (RuntimeException e) {
+            discardQuietly(key, token);
+            throw e;
         }
     }
 
