@@ -2,6 +2,8 @@ package io.github.listenerdedup.core;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,6 +36,7 @@ public final class Deduplicator implements AutoCloseable {
     private final DedupSettings settings;
     private final ClaimStore givenStore;
     private final ClaimStore store;
+    private final Set<LeaseRenewal> runningRenewals = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final OutcomeListener outcomeListener;
     private final EventIdReader idReader;
@@ -87,12 +90,14 @@ public final class Deduplicator implements AutoCloseable {
     }
 
     /**
-     * Stops renewing leases for handlers that start from now on. Renewals run on two daemon threads shared by every
-     * deduplicator, so a deduplicator that is never closed holds no thread of its own; the store stays open.
+     * Stops renewing leases, of the handlers running now and of any that start later: call it when the listener
+     * stops for good. Renewals run on two daemon threads shared by every deduplicator, so a deduplicator that is
+     * never closed holds no thread of its own. The store stays open.
      */
     @Override
     public void close() {
         closed = true;
+        runningRenewals.forEach(LeaseRenewal::close);
     }
 
     /**
@@ -266,7 +271,7 @@ public final class Deduplicator implements AutoCloseable {
         if (!settings.leaseRenewal() || closed) {
             return null;
         }
-        return new LeaseRenewal(RenewalScheduler.SHARED, givenStore, key, token, settings.lease());
+        return new LeaseRenewal(RenewalScheduler.SHARED, givenStore, key, token, settings.lease(), runningRenewals);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.listenerdedup.core;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +24,18 @@ final class LeaseRenewal implements AutoCloseable {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean lost = new AtomicBoolean();
     private final ScheduledFuture<?> task;
+    private final Set<LeaseRenewal> running;
 
     LeaseRenewal(ScheduledExecutorService scheduler, ClaimStore store, ClaimKey key, OwnerToken token,
-            Duration lease) {
+            Duration lease, Set<LeaseRenewal> running) {
+        this.running = running;
         this.store = store;
         this.key = key;
         this.token = token;
         this.lease = lease;
         long period = Math.max(1, lease.toMillis() / 3);
         this.task = scheduler.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        running.add(this);
     }
 
     /** @return whether a renewal found the claim owned by another delivery */
@@ -43,6 +47,7 @@ final class LeaseRenewal implements AutoCloseable {
     public void close() {
         finished.set(true);
         task.cancel(false);
+        running.remove(this);
     }
 
     private void renew() {

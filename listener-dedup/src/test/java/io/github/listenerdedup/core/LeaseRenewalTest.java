@@ -51,6 +51,22 @@ class LeaseRenewalTest {
     }
 
     @Test
+    void shouldStopRenewingRunningHandlersWhenDeduplicatorIsClosed() throws Throwable {
+        AtomicInteger renewalsAtClose = new AtomicInteger();
+
+        DeliveryOutcome outcome = deduplicator.process(IncomingDelivery.of("E4", null), () -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.renewals.get() >= 1);
+            deduplicator.close();
+            renewalsAtClose.set(store.renewals.get());
+            await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3))
+                    .until(() -> store.renewals.get() == renewalsAtClose.get());
+        });
+
+        assertThat(outcome).isEqualTo(DeliveryOutcome.PROCESSED);
+        assertThat(store.renewals).hasValue(renewalsAtClose.get());
+    }
+
+    @Test
     void shouldNotCallStoreToRenewWhenHandlerIsShort() throws Throwable {
         deduplicator.process(IncomingDelivery.of("E3", null), () -> { });
 
