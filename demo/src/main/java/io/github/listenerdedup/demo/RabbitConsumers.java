@@ -36,6 +36,7 @@ public final class RabbitConsumers {
     public RabbitConsumers(ConnectionFactory connectionFactory, String queueName, int consumers,
             Deduplicator deduplicator, DemoHandler handler) {
         container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setBeanName("demo-consumer");
         container.setQueueNames(queueName);
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
         container.setConcurrentConsumers(consumers);
